@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs kochmon's build and test dependencies from Debian's archive (idempotent) and
+# configures + builds the chosen preset. Usage: tools/setup.sh [preset]   (default: release)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+preset="${1:-release}"
+
+packages=(
+  build-essential cmake ninja-build git pkg-config
+  libboost-dev libtbb-dev libyaml-cpp-dev libhdf5-dev hdf5-tools
+  libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev librandom123-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3-h5py python3-numpy python3-pandas python3-matplotlib
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_cmd=""
+  [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 update -qq
+  $sudo_cmd apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cd "$here"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)"
