@@ -55,7 +55,6 @@ struct HouseholdView {
   int adults_home = 0;            // working-age adults at home
   int adults_away = 0;            // members away (abroad or in another region)
   double land_ha = 0;
-  double land_shortage_ha = 0;    // max(0, threshold - land), threshold in the rule's params
   double income_som = 0;          // last month's income
   double income_mean_som = 0;     // recent mean
   double income_var = 0;          // recent variance, som^2

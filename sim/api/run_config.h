@@ -40,6 +40,7 @@ struct RegionConfig {
   Series unemployment;           // fraction of the active
   Series poverty_rate;           // fraction of persons below the poverty line (income calibration)
   Series farm_income_som_per_ha; // monthly farm income per hectare
+  Series move_cost_som = Series::constant(5000);  // cost of moving here from another region
 };
 
 //! A foreign destination (MODEL.md §2). Internal destinations are the regions themselves.
@@ -64,6 +65,7 @@ struct PopulationConfig {
   std::vector<double> skill_wage_factor{0.8, 1.0, 1.6};
   double wage_sigma = 0.5;   // lognormal dispersion of individual wages (log scale)
   double max_household_size = 12;
+  double savings_rate = 0.1;  // share of monthly income saved
 };
 
 //! The home labour market: job finding; job loss follows to reproduce the regional rate.
@@ -109,6 +111,7 @@ struct RunConfig {
   std::string source_path;    // the scenario file as given
   std::string resolved_yaml;
   std::uint64_t seed = 1;
+  std::uint64_t world_seed = 1;  // seed of the synthetic population (defaults to seed)
   double scale = 1.0;         // fraction of households simulated
   Month start = Month::of(2010, 1);
   Month end = Month::of(2030, 12);  // inclusive

@@ -1,3 +1,77 @@
 #ifndef KOCHMON_SIM_ENGINE_SIMULATION_H
 #define KOCHMON_SIM_ENGINE_SIMULATION_H
+
+// The monthly loop (MODEL.md §4–§6). Each step:
+//  1. reads this month's exogenous conditions and last month's aggregates (network stocks,
+//     population, incomes) into one read-only RegionContext per origin;
+//  2. lets every rule score every option once per region (the household-independent part);
+//  3. processes households in parallel, in fixed chunks laid out within regions: life abroad,
+//     the home labour market, income, then the decision (rule scores → combinator
+//     probabilities → one keyed draw). A household only writes its own slots; it reads only
+//     step-start aggregates, so the order of processing cannot change any result;
+//  4. reduces the chunks' partial sums in chunk order (never atomics), giving the step's
+//     series and next step's aggregates, and hands them to the recorder on the calling thread.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "sim/api/registry.h"
+#include "sim/api/results.h"
+#include "sim/api/run_config.h"
+#include "sim/world/world.h"
+
+namespace kochmon::sim {
+
+struct RunOptions {
+  int threads = 0;  // 0: all cores
+  //! Called on the calling thread after each step with (steps done, total steps).
+  std::function<void(int, int)> progress;
+  //! Checked at every step boundary; when set, the run stops after the current step.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct RunOutcome {
+  int steps_done = 0;
+  bool interrupted = false;
+  double wall_seconds = 0;
+};
+
+class Simulation {
+ public:
+  //! Builds the world and the rules. `config` must outlive the simulation.
+  Simulation(const RunConfig& config, const Registries& registries);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  const World& world() const { return world_; }
+  const ResultsLayout& layout() const { return layout_; }
+  RunInfo info(int threads) const;
+
+  //! Runs every remaining step, recording each; calls recorder.begin() first and, if the run
+  //! completed, recorder.finish().
+  RunOutcome run(Recorder& recorder, const RunOptions& options = {});
+
+  //! Advances one month (for tests and benchmarks); the step's series are then in values().
+  void step();
+  int steps_done() const { return step_; }
+  //! The last step's values of series i (layout order), full-population scale.
+  std::span<const double> values(std::size_t i) const { return values_[i]; }
+  //! Index of a series by name (for tests).
+  std::size_t series_index(const std::string& name) const;
+
+ private:
+  struct Impl;
+  const RunConfig& config_;
+  World world_;
+  ResultsLayout layout_;
+  std::vector<std::vector<double>> values_;
+  std::unique_ptr<Impl> impl_;
+  int step_ = 0;
+};
+
+}  // namespace kochmon::sim
+
 #endif

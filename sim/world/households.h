@@ -1,0 +1,70 @@
+#ifndef KOCHMON_SIM_WORLD_HOUSEHOLDS_H
+#define KOCHMON_SIM_WORLD_HOUSEHOLDS_H
+
+// The household store (MODEL.md §3): structure of arrays, narrow types, no per-household heap
+// allocation. Households are laid out region by region at generation; a household that moves
+// region keeps its slot (and its id, which keys its random draws) and changes `region`.
+// Adults of household h are the contiguous slots [first_adult[h], first_adult[h] + n_adults[h]).
+
+#include <cstdint>
+#include <vector>
+
+namespace kochmon::sim {
+
+//! An adult's situation. `away` covers both abroad and in another region (dest says where).
+enum class AdultStatus : std::uint8_t { inactive = 0, home_employed = 1, home_unemployed = 2, away = 3 };
+
+//! Packed traits of an adult: sex, age band, skill level.
+struct Traits {
+  static constexpr std::uint8_t WOMAN = 1;
+  static std::uint8_t pack(bool woman, int age_band, int skill) {
+    return static_cast<std::uint8_t>((woman ? WOMAN : 0) | (age_band << 1) | (skill << 3));
+  }
+  static bool woman(std::uint8_t t) { return (t & WOMAN) != 0; }
+  static int age_band(std::uint8_t t) { return (t >> 1) & 3; }
+  static int skill(std::uint8_t t) { return (t >> 3) & 3; }
+};
+
+//! Flags of an adult who is away.
+struct AwayFlags {
+  static constexpr std::uint8_t LEGAL = 1;
+  static constexpr std::uint8_t EMPLOYED = 2;
+};
+
+//! At most this many working-age adults per household; other members are dependants.
+inline constexpr int MAX_ADULTS = 4;
+inline constexpr std::uint8_t NO_DEST = 0xFF;
+
+struct Households {
+  // --- per household (index h)
+  std::vector<std::uint8_t> region;        // current region of residence
+  std::vector<std::uint8_t> size;          // persons, adults and dependants
+  std::vector<std::uint8_t> n_adults;      // working-age adults (1..MAX_ADULTS)
+  std::vector<std::uint32_t> first_adult;  // index of the first adult slot
+  std::vector<float> land_ha;              // irrigated land
+  std::vector<float> savings_som;
+  std::vector<float> income_som;           // last month's total income
+  std::vector<float> remit_som;            // remittances received last month
+  std::vector<float> income_mean_som;      // exponentially weighted mean of income
+  std::vector<float> income_var;           // exponentially weighted variance, som^2
+
+  // --- per adult (index a)
+  std::vector<std::uint8_t> traits;        // Traits::pack
+  std::vector<AdultStatus> status;
+  std::vector<std::uint8_t> dest;          // destination index while away, else NO_DEST
+  std::vector<std::uint8_t> away_flags;    // AwayFlags
+  std::vector<std::int16_t> since_step;    // step of departure while away
+  std::vector<std::uint8_t> months_jobless;  // consecutive months unemployed abroad (saturating)
+  std::vector<float> wage_factor;          // individual wage relative to the regional mean
+
+  std::size_t n_households() const { return region.size(); }
+  std::size_t n_adults_total() const { return traits.size(); }
+  void resize_households(std::size_t n);
+  void resize_adults(std::size_t n);
+  //! Bytes held by the store (for the benchmark's bytes per person).
+  std::size_t bytes() const;
+};
+
+}  // namespace kochmon::sim
+
+#endif

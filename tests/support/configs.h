@@ -1,0 +1,59 @@
+#ifndef KOCHMON_TESTS_SUPPORT_CONFIGS_H
+#define KOCHMON_TESTS_SUPPORT_CONFIGS_H
+
+// Small worlds built in code, for engine and rule tests that must not depend on the loader.
+
+#include "sim/api/run_config.h"
+
+namespace kochmon::tests {
+
+//! Two regions ("north", "south") and one foreign destination ("abroad", currency "rub"),
+//! push_pull + logit with the rule's defaults. `households` per region (at scale 1).
+inline sim::RunConfig two_region_config(double households_per_region = 2000, int months = 24) {
+  sim::RunConfig c;
+  c.name = "two_region";
+  c.seed = 7;
+  c.world_seed = 7;
+  c.start = sim::Month::of(2010, 1);
+  c.end = c.start + (months - 1);
+  c.currencies = {{"som", sim::Series::constant(45.0)}, {"rub", sim::Series::constant(30.0)}};
+  for (int i = 0; i < 2; ++i) {
+    sim::RegionConfig r;
+    r.id = i == 0 ? "north" : "south";
+    r.name = r.id;
+    r.household_size = 4.0;
+    r.population = households_per_region * r.household_size;
+    r.lat_deg = 42.0 - 2.0 * i;
+    r.lon_deg = 74.0 + 0.5 * i;
+    r.wage_som = sim::Series::constant(i == 0 ? 12000 : 8000);
+    r.unemployment = sim::Series::constant(0.08);
+    r.poverty_rate = sim::Series::constant(0.3);
+    r.farm_income_som_per_ha = sim::Series::constant(2000);
+    c.regions.push_back(r);
+  }
+  sim::DestinationConfig d;
+  d.id = "abroad";
+  d.name = "Abroad";
+  d.currency = "rub";
+  d.lat_deg = 55.75;
+  d.lon_deg = 37.6;
+  d.wage_local = sim::Series::constant(30000);
+  d.unemployment = sim::Series::constant(0.05);
+  d.cost_som = sim::Series::constant(30000);
+  d.legal_share = sim::Series::constant(0.7);
+  d.detection_monthly = sim::Series::constant(0.01);
+  d.remittance_fee = sim::Series::constant(0.02);
+  c.destinations.push_back(d);
+  c.decision.monthly_rate = 0.05;
+  sim::RuleSpec pp;
+  pp.rule = "push_pull";
+  pp.params = {{"b_wage", 1.0},   {"b_unemp", 2.0},  {"b_network", 0.5},    {"k_network", 10.0},
+               {"b_cost", 0.1},   {"b_dist", 0.2},   {"b_poverty", 1.0},    {"b_land", 0.5},
+               {"land_need_ha", 0.5}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
+  c.decision.rules.push_back(pp);
+  return c;
+}
+
+}  // namespace kochmon::tests
+
+#endif
