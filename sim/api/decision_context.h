@@ -11,6 +11,9 @@
 
 namespace kochmon::sim {
 
+//! Upper bound on options (stay + destinations): fixed-size buffers keep the step allocation-free.
+inline constexpr std::size_t MAX_OPTIONS = 256;
+
 //! One destination as weighed from an origin region this month.
 struct OptionView {
   bool foreign = false;
@@ -26,6 +29,10 @@ struct OptionView {
   double fee_d = 0;           // remittance fee (fraction)
   double detect_d = 0;        // monthly detection probability of an illegal migrant
   double legal_d = 1;         // share of arrivals with legal status
+  double net_earnings_d = 0;  // som per month an employed migrant keeps after tax and permit
+  double m_d = 0;             // share of net earnings remitted
+  double sigma2_d = 0;        // relative variance of a migrant's remittances (unemployment, expulsion, exchange rate)
+  double corr_rd = 0;         // correlation of the destination's risk with the origin's income shocks
 };
 
 //! The origin region this month.
@@ -38,6 +45,7 @@ struct OriginView {
   double poverty_r = 0;       // poverty rate (fraction of persons)
   double income_mean_r = 0;   // mean household income, som per month (ȳ_r)
   double land_ha_mean = 0;    // mean land of a rural household
+  double sigma2_r = 0;        // stationary variance of the regional income shock ε (fraction²)
 };
 
 //! Household-independent context: one origin region in one month, with every option.

@@ -26,6 +26,9 @@ class DecisionRule {
   //! Whether score() adds anything to score_region()'s result.
   virtual bool uses_household() const { return false; }
 
+  //! Whether the engine must compute HouseholdView::relative_deprivation (a sort per region).
+  virtual bool needs_relative_deprivation() const { return false; }
+
   //! Final scores of one household, given its region's `base` (what score_region wrote).
   virtual void score(const DecisionContext& ctx, std::span<const double> base,
                      std::span<double> s) const {

@@ -7,6 +7,7 @@
 // Units: money in som per month unless a field says otherwise; rates are monthly
 // probabilities; shares are fractions in [0, 1].
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -41,6 +42,26 @@ struct RegionConfig {
   Series poverty_rate;           // fraction of persons below the poverty line (income calibration)
   Series farm_income_som_per_ha; // monthly farm income per hectare
   Series move_cost_som = Series::constant(5000);  // cost of moving here from another region
+  double shock_sd = 0.05;        // sd of the region's common monthly income-shock innovation
+  double jobs_growth_pct = 0;    // urban regions: annual growth of the stock of jobs, percent
+};
+
+//! Entry regimes (MODEL.md §2, §6): what legal status costs and how likely it is.
+enum class Regime : std::uint8_t { pre_eaeu = 0, eaeu = 1, visa = 2 };
+inline constexpr int N_REGIMES = 3;
+inline constexpr std::array<const char*, N_REGIMES> REGIME_NAMES{"pre_eaeu", "eaeu", "visa"};
+
+struct RegimeConfig {
+  Series legal_share = Series::constant(0.7);     // share of arrivals who obtain legal status
+  Series permit_cost_som = Series::constant(0);   // monthly cost of staying legal (patent), from earnings
+  Series income_tax = Series::constant(0.13);     // share of a legal migrant's earnings
+  Series legalise_monthly = Series::constant(0);  // probability an illegal migrant regularises in a month
+};
+
+//! A destination's regime from a month on.
+struct RegimeSpan {
+  Month from;
+  Regime regime = Regime::visa;
 };
 
 //! A foreign destination (MODEL.md §2). Internal destinations are the regions themselves.
@@ -55,6 +76,24 @@ struct DestinationConfig {
   Series legal_share;            // share of arrivals who obtain legal status
   Series detection_monthly;      // probability an illegal migrant is detected and expelled
   Series remittance_fee;         // fraction of a transfer lost to fees
+  std::vector<RegimeSpan> regimes{{Month{0}, Regime::visa}};  // sorted by month, first covers the start
+  double fx_volatility = 0.1;    // sd of the som value of a month's wage there (fraction)
+  double shock_correlation = 0;  // correlation of its risk with the origin's income shocks
+  std::array<double, 3> ban_shares{0, 0, 0};  // of expelled migrants: banned 3, 5, 10 years
+
+  Regime regime_at(Month m) const {
+    Regime r = regimes.front().regime;
+    for (const auto& span : regimes)
+      if (span.from <= m) r = span.regime;
+    return r;
+  }
+};
+
+//! The regional income-shock process (MODEL.md §4): ε_h,t = φ·ε_h,t−1 + η_r,t + ν_h,t with
+//! η_r ~ N(0, shock_sd_r²) common to the region and ν_h ~ N(0, household_sd²).
+struct ShockConfig {
+  double persistence = 0.8;   // φ
+  double household_sd = 0.05;
 };
 
 //! How the synthetic population is drawn (MODEL.md §3).
@@ -66,6 +105,8 @@ struct PopulationConfig {
   double wage_sigma = 0.5;   // lognormal dispersion of individual wages (log scale)
   double max_household_size = 12;
   double savings_rate = 0.1;  // share of monthly income saved
+  double initial_savings_months = 2;  // opening savings in months of the household's income
+  Series poverty_line_som = Series::constant(2500);  // income per person per month
 };
 
 //! The home labour market: job finding; job loss follows to reproduce the regional rate.
@@ -87,6 +128,8 @@ struct DecisionConfig {
   InternalMove internal_move = InternalMove::member;
   std::vector<RuleSpec> rules;
   std::map<std::string, double> combine_params;  // combinator parameters, defaults filled in
+  bool liquidity_constraint = false;  // no departure without the cost in savings (+ credit)
+  Series credit_som = Series::constant(0);  // credit available for the cost of going
 };
 
 //! Life abroad (MODEL.md §6): simple hazards in the foundation.
@@ -95,12 +138,27 @@ struct AbroadConfig {
   double job_loss_monthly = 0.03;
   double remit_share = 0.4;          // of earnings
   double return_monthly = 0.02;      // base return hazard
-  double return_unemployed_monthly = 0.10;  // extra hazard while unemployed abroad
+  double return_unemployed_monthly = 0.10;  // extra hazard after long unemployment abroad
+  int long_unemployed_months = 3;
+  double network_job_effect = 0.2;   // job finding × (1 + effect·ln(1 + k·N_rd/P_r))
+  double network_scale = 10;         // k
+  double illegal_job_factor = 0.7;   // job finding × factor while illegal
+  Series training_share = Series::constant(0);  // share of leavers with pre-departure training
+  double training_job_effect = 0.3;  // job finding × (1 + effect) when trained
+  double savings_target_months = 24; // household savings target, months of home wage
+  double return_target_monthly = 0.03;  // extra hazard once the target is met
+  double return_wage_fall = 0.2;     // extra hazard per unit relative fall of w_d·fx_d below its 12-month mean
+  Series return_grant_som = Series::constant(0);
+  double return_grant_effect = 0.02; // extra hazard per month of home wage of grant
+  double business_base = 0.02;       // probability a returnee starts a business
+  double business_savings_effect = 0.05;  // added per 12 months of home wage saved
+  double business_income_factor = 1.2;    // business income relative to the regional wage
 };
 
 struct OutputConfig {
   int compression = 4;     // gzip level 0..9
   int chunk_months = 12;   // HDF5 chunk length along time
+  double trajectories_sample = 0;  // share of households whose trajectories are recorded
 };
 
 //! Everything a run needs. `resolved_yaml` is the fully resolved scenario text, written into
@@ -121,6 +179,8 @@ struct RunConfig {
   std::vector<DestinationConfig> destinations;
   PopulationConfig population;
   HomeLabourConfig home_labour;
+  ShockConfig shocks;
+  std::array<RegimeConfig, N_REGIMES> regimes;
   DecisionConfig decision;
   AbroadConfig abroad;
   OutputConfig output;

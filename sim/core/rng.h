@@ -26,6 +26,7 @@ enum class Purpose : std::uint32_t {
   land = 4,
   income = 5,
   labour_status = 6,
+  trajectory_sample = 7,
   // dynamics
   decide = 100,
   choose_member = 101,
@@ -37,6 +38,7 @@ enum class Purpose : std::uint32_t {
   abroad_ban = 107,
   business = 108,
   legal_status = 109,
+  regional_shock = 110,
 };
 
 //! The draws of one (household, step, purpose): up to four 64-bit words per block, and as many

@@ -4,9 +4,11 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <string>
 
 #include "sim/core/error.h"
 #include "sim/core/rng.h"
@@ -14,60 +16,136 @@
 namespace kochmon::sim {
 namespace {
 
-constexpr std::size_t CHUNK = 2048;  // households per parallel task (cache-sized partials)
+constexpr std::size_t CHUNK = 2048;              // households per parallel task
 constexpr double INCOME_SMOOTHING = 1.0 / 12.0;  // EWMA weight: about a year of history
+constexpr double MAX_URBAN_UNEMPLOYMENT = 0.95;
+
+// Relative deprivation is computed from a per-region income histogram on a fixed log grid:
+// bin b holds incomes y with floor(RD_SCALE·ln(1 + y/RD_UNIT)) = b; 0.4% wide bins.
+constexpr int RD_BINS = 4096;
+constexpr double RD_UNIT = 100.0, RD_SCALE = 256.0;
+
+int rd_bin(double y) {
+  const double b = RD_SCALE * std::log1p(std::max(0.0, y) / RD_UNIT);
+  return std::min(RD_BINS - 1, static_cast<int>(b));
+}
+double rd_edge(int b) { return RD_UNIT * std::expm1(b / RD_SCALE); }
 
 // Series recorded each step, in layout order.
 enum SeriesId : std::size_t {
   S_STOCK,
+  S_STOCK_SL,
   S_DEPARTURES,
   S_RETURNS,
   S_EXPULSIONS,
+  S_NEW_BANS,
+  S_ACTIVE_BANS,
   S_REMIT_SOM,
   S_REMIT_USD,
+  S_REMIT_SOURCE,
   S_INTERNAL_MOVES,
   S_UNEMPLOYMENT,
+  S_URBAN_JOBS,
   S_SHARE_ABROAD,
   S_POPULATION_HOME,
   S_MEAN_INCOME,
-  S_COUNT
+  S_POVERTY,
+  S_HT_GAP,
+  S_MEAN_RD,
+  S_VAR_WITH,
+  S_VAR_WITHOUT,
+  S_NEW_BUSINESSES,
+  S_BUSINESSES,
+  S_COUNT,
+  // per-household trajectories follow when sampled
+  S_TRAJ_REGION = S_COUNT,
+  S_TRAJ_INCOME,
+  S_TRAJ_SAVINGS,
+  S_TRAJ_AWAY,
+  S_COUNT_WITH_TRAJ
 };
 
-enum AxisId : int { A_REGION, A_DESTINATION, A_ORIGIN };
+enum AxisId : int { A_REGION, A_DESTINATION, A_ORIGIN, A_SEX, A_LEGAL, A_HOUSEHOLD };
 
-ResultsLayout make_layout(const World& w) {
+ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sampled) {
   ResultsLayout l;
   l.axes = {
       {"region", "Region of origin (household's residence), as in the scenario", w.region_ids()},
       {"destination", "Destination: every region (internal), then the foreign destinations",
        w.destination_ids()},
       {"origin_region", "Region a move starts from", w.region_ids()},
+      {"sex", "Sex of the member", {"men", "women"}},
+      {"legal_status", "Legal status at the destination", {"legal", "illegal"}},
   };
-  const std::vector<int> RD{A_REGION, A_DESTINATION}, R{A_REGION};
+  const std::vector<int> RD{A_REGION, A_DESTINATION}, R{A_REGION}, D{A_DESTINATION};
   l.series.resize(S_COUNT);
   l.series[S_STOCK] = {"stock", "persons",
                        "Members away (abroad or in another region) at the end of the month", RD};
+  l.series[S_STOCK_SL] = {"stock_by_sex_legal", "persons",
+                          "Members away by sex and legal status at the end of the month",
+                          {A_REGION, A_DESTINATION, A_SEX, A_LEGAL}};
   l.series[S_DEPARTURES] = {"departures", "persons/month", "Members who left this month", RD};
   l.series[S_RETURNS] = {"returns", "persons/month",
                          "Members who came home this month (expulsions included)", RD};
   l.series[S_EXPULSIONS] = {"expulsions", "persons/month",
                             "Illegal migrants detected and expelled this month", RD};
+  l.series[S_NEW_BANS] = {"new_bans", "persons/month", "Entry bans imposed this month", D};
+  l.series[S_ACTIVE_BANS] = {"active_bans", "persons",
+                             "Adults under an entry ban to the destination at the end of the month", D};
   l.series[S_REMIT_SOM] = {"remittances_som", "som/month",
                            "Remittances received by households, net of fees", R};
   l.series[S_REMIT_USD] = {"remittances_usd", "usd/month",
                            "Remittances received, converted at the month's som/USD rate", R};
+  l.series[S_REMIT_SOURCE] = {"remittances_by_source_som", "som/month",
+                              "Remittances received by region and the destination they come from", RD};
   l.series[S_INTERNAL_MOVES] = {"internal_moves", "persons/month",
                                 "Persons moving between regions (members or whole households)",
                                 {A_ORIGIN, A_REGION}};
   l.series[S_UNEMPLOYMENT] = {"unemployment_rate", "fraction",
-                              "Unemployed among the economically active adults at home", R};
+                              "Unemployed among the active adults at home (endogenous in urban regions)", R};
+  l.series[S_URBAN_JOBS] = {"urban_jobs", "jobs",
+                            "Stock of jobs of an urban labour market (0 for other regions)", R};
   l.series[S_SHARE_ABROAD] = {"share_households_abroad", "fraction",
                               "Households with at least one member abroad (foreign)", R};
   l.series[S_POPULATION_HOME] = {"population_home", "persons",
                                  "Persons living in the region, members away excluded", R};
   l.series[S_MEAN_INCOME] = {"mean_income_som", "som/month",
-                             "Mean monthly household income (wages, farm, remittances)", R};
+                             "Mean monthly household income (wages, business, farm, remittances)", R};
+  l.series[S_POVERTY] = {"poverty_rate", "fraction",
+                         "Persons in households whose income per person is below the poverty line", R};
+  l.series[S_HT_GAP] = {"ht_expected_wage_gap_som", "som/month",
+                        "Harris–Todaro expected earnings gap p_d·w_d·fx_d − p_r·w_r", RD};
+  l.series[S_MEAN_RD] = {"mean_relative_deprivation", "fraction",
+                         "Mean of Stark's relative deprivation RD_h over the region's households", R};
+  l.series[S_VAR_WITH] = {"income_var_with_migrant", "som^2",
+                          "Mean income variance (recent history) of households with a member abroad", R};
+  l.series[S_VAR_WITHOUT] = {"income_var_without_migrant", "som^2",
+                             "Mean income variance of households without a member abroad", R};
+  l.series[S_NEW_BUSINESSES] = {"returnee_businesses", "persons/month",
+                                "Returnees who started a business this month", R};
+  l.series[S_BUSINESSES] = {"businesses", "persons", "Adults running a returnee business", R};
+  if (!sampled.empty()) {
+    std::vector<std::string> ids;
+    ids.reserve(sampled.size());
+    for (auto h : sampled) ids.push_back(std::to_string(h));
+    l.axes.push_back({"household", "Sampled household (its id in the synthetic population)", ids});
+    const std::vector<int> H{A_HOUSEHOLD};
+    l.series.push_back({"household_region", "index", "Region of residence (index on the region axis)", H});
+    l.series.push_back({"household_income_som", "som/month", "Household income this month", H});
+    l.series.push_back({"household_savings_som", "som", "Household savings", H});
+    l.series.push_back({"household_members_away", "persons", "Members away", H});
+  }
   return l;
+}
+
+std::vector<std::size_t> sample_households(const RunConfig& c, const World& w) {
+  std::vector<std::size_t> out;
+  if (c.output.trajectories_sample <= 0) return out;
+  for (std::size_t h = 0; h < w.households().n_households(); ++h)
+    if (KeyedDraws(c.world_seed, Stream::world, h, 0, Purpose::trajectory_sample).uniform() <
+        c.output.trajectories_sample)
+      out.push_back(h);
+  return out;
 }
 
 }  // namespace
@@ -80,34 +158,49 @@ struct Simulation::Impl {
   std::vector<double> weights;
   std::unique_ptr<Combinator> combinator;
   bool any_household_rule = false;
+  bool needs_rd = false;
   double inv_scale;
+  std::vector<std::size_t> sampled;
 
-  // Chunks, laid out within regions.
-  std::vector<std::size_t> chunk_begin, chunk_end;
+  std::vector<std::size_t> chunk_begin, chunk_end;  // chunks laid out within regions
 
-  // Step-start state, read-only while households are processed.
+  // --- step-start state, read-only while households are processed
+  int t = 0;
   MonthEnv env;
-  std::vector<OptionView> options;    // R × O
-  std::vector<OriginView> origins;    // R
-  std::vector<double> base_scores;    // R × K × O
-  std::vector<double> region_probs;   // R × O (when no rule looks at households)
-  std::vector<double> N_rd;           // R × D, full scale (last step's stock)
-  std::vector<double> P_r;            // R, persons at home, full scale
+  std::vector<OptionView> options;  // R × O
+  std::vector<OriginView> origins;  // R
+  std::vector<double> base_scores;  // R × K × O
+  std::vector<double> region_probs;  // R × O (when no rule looks at households)
+  std::vector<double> N_rd;          // R × D, full scale (last step's stock)
+  std::vector<double> P_r;           // R, persons at home, full scale
   std::vector<double> income_mean_r;  // R
+  std::vector<double> u_eff;         // R: exogenous, or endogenous for urban regions
+  std::vector<double> jobs0, jobs;   // R: urban jobs at the start and now (sample units)
+  std::vector<double> labour_force;  // R: last step's active at home + internal migrants present
+  std::vector<double> eta;           // R: this month's regional shock innovation
+  std::vector<double> wage_som_mean12;  // D: mean of w_d·fx_d over the last 12 months
+  std::vector<double> legal_share_d, permit_d, tax_d, legalise_d;  // D, by the regime in force
+  double training_share = 0, grant_som = 0, credit_som = 0, poverty_line = 0;
+  // Relative deprivation histograms (per region: count and income sums above each bin).
+  std::vector<double> rd_count, rd_sum, rd_n, rd_mean;
 
-  // Partial sums, one block per chunk, reduced in chunk order.
+  // --- partial sums, one block per chunk, reduced in chunk order
   struct Offsets {
-    std::size_t stock, dep, ret, exp, moves, remit, active, unemployed, hh, hh_abroad, persons,
-        income, size;
+    std::size_t stock, stock_sl, dep, ret, exp, new_bans, bans, remit, remit_src, moves, active,
+        unemployed, hh, hh_abroad, persons, members, income, poor, rd, var_with, n_with, var_without,
+        new_business, business, size;
   } off{};
   std::vector<double> partials;
-  std::vector<double> scratch;  // per chunk: K × O scores + O probabilities
+  std::vector<double> scratch;  // per chunk: K × O scores + O probabilities + O option flags
+  std::vector<OptionView> scratch_options;  // per chunk: O
   std::size_t scratch_size = 0;
+  std::vector<double> reduced;
 
   Impl(const RunConfig& c, World& w, const Registries& reg) : cfg(c), world(w) {
     R = w.n_regions();
     D = w.n_destinations();
     O = 1 + D;
+    KOCHMON_ASSERT(static_cast<std::size_t>(O) <= MAX_OPTIONS, "place counts validated");
     inv_scale = 1.0 / c.scale;
     for (const auto& spec : c.decision.rules) {
       rules.push_back(reg.rules.make(spec.rule, spec.params));
@@ -115,8 +208,8 @@ struct Simulation::Impl {
       any_household_rule = any_household_rule || rules.back()->uses_household();
     }
     combinator = reg.combinators.make(c.decision.combine, c.decision.combine_params);
+    sampled = sample_households(c, w);
 
-    // Chunks never straddle a region boundary of the initial layout.
     const auto& hh = w.households();
     const std::size_t H = hh.n_households();
     std::size_t start = 0;
@@ -129,58 +222,148 @@ struct Simulation::Impl {
     }
 
     const auto uR = static_cast<std::size_t>(R), uD = static_cast<std::size_t>(D);
+    const auto uO = static_cast<std::size_t>(O);
     std::size_t o = 0;
-    auto take = [&o](std::size_t n) { const std::size_t at = o; o += n; return at; };
+    auto take = [&o](std::size_t n) {
+      const std::size_t at = o;
+      o += n;
+      return at;
+    };
     off.stock = take(uR * uD);
+    off.stock_sl = take(uR * uD * 4);
     off.dep = take(uR * uD);
     off.ret = take(uR * uD);
     off.exp = take(uR * uD);
-    off.moves = take(uR * uR);
+    off.new_bans = take(uD);
+    off.bans = take(uD);
     off.remit = take(uR);
+    off.remit_src = take(uR * uD);
+    off.moves = take(uR * uR);
     off.active = take(uR);
     off.unemployed = take(uR);
     off.hh = take(uR);
     off.hh_abroad = take(uR);
     off.persons = take(uR);
+    off.members = take(uR);
     off.income = take(uR);
+    off.poor = take(uR);
+    off.rd = take(uR);
+    off.var_with = take(uR);
+    off.n_with = take(uR);
+    off.var_without = take(uR);
+    off.new_business = take(uR);
+    off.business = take(uR);
     off.size = o;
     partials.assign(chunk_begin.size() * off.size, 0.0);
-    scratch_size = rules.size() * static_cast<std::size_t>(O) + static_cast<std::size_t>(O);
+    scratch_size = rules.size() * uO + uO;
     scratch.assign(chunk_begin.size() * scratch_size, 0.0);
+    scratch_options.resize(chunk_begin.size() * uO);
+    reduced.assign(off.size, 0.0);
 
-    options.resize(uR * static_cast<std::size_t>(O));
+    options.resize(uR * uO);
     origins.resize(uR);
-    base_scores.resize(uR * rules.size() * static_cast<std::size_t>(O));
-    region_probs.resize(uR * static_cast<std::size_t>(O));
+    base_scores.resize(uR * rules.size() * uO);
+    region_probs.resize(uR * uO);
     N_rd.assign(uR * uD, 0.0);
     P_r.assign(uR, 0.0);
     income_mean_r.assign(uR, 0.0);
-    // Opening aggregates: everyone at home, incomes as generated.
-    std::vector<double> n_hh(uR, 0.0);
+    u_eff.assign(uR, 0.0);
+    jobs0.assign(uR, 0.0);
+    jobs.assign(uR, 0.0);
+    labour_force.assign(uR, 0.0);
+    eta.assign(uR, 0.0);
+    wage_som_mean12.assign(uD, 0.0);
+    for (auto* v : {&legal_share_d, &permit_d, &tax_d, &legalise_d}) v->assign(uD, 0.0);
+    for (const auto& rule : rules) needs_rd = needs_rd || rule->needs_relative_deprivation();
+    rd_count.assign(uR * RD_BINS, 0.0);
+    rd_sum.assign(uR * RD_BINS, 0.0);
+    rd_n.assign(uR, 0.0);
+    rd_mean.assign(uR, 0.0);
+
+    // Opening aggregates: everyone at home, incomes as generated; urban jobs fill the
+    // employed share of the opening labour force.
+    std::vector<double> n_hh(uR, 0.0), employed(uR, 0.0);
     for (std::size_t h = 0; h < H; ++h) {
-      P_r[hh.region[h]] += hh.size[h] * inv_scale;
-      income_mean_r[hh.region[h]] += hh.income_som[h];
-      n_hh[hh.region[h]] += 1;
+      const auto r = hh.region[h];
+      P_r[r] += hh.size[h] * inv_scale;
+      income_mean_r[r] += hh.income_som[h];
+      n_hh[r] += 1;
+      for (int k = 0; k < hh.n_adults[h]; ++k) {
+        const auto s = hh.status[hh.first_adult[h] + static_cast<std::size_t>(k)];
+        if (s == AdultStatus::home_employed || s == AdultStatus::home_unemployed) labour_force[r] += 1;
+        if (s == AdultStatus::home_employed) employed[r] += 1;
+      }
     }
-    for (std::size_t r = 0; r < uR; ++r) income_mean_r[r] /= std::max(1.0, n_hh[r]);
+    for (std::size_t r = 0; r < uR; ++r) {
+      income_mean_r[r] /= std::max(1.0, n_hh[r]);
+      if (cfg.regions[r].urban) jobs0[r] = employed[r];
+    }
   }
 
-  // --- 1–2: contexts and household-independent scores
-  void prepare(int t) {
+  // --- 1–2: this month's conditions, contexts and household-independent scores
+  void prepare() {
     const Month m = cfg.start + t;
     world.month_env(m, env);
     const auto uO = static_cast<std::size_t>(O);
+    const auto uR = static_cast<std::size_t>(R);
+    const auto uD = static_cast<std::size_t>(D);
+
+    // Urban labour markets (MODEL.md §4): jobs grow at a set rate; the unemployment rate is
+    // the share of last month's labour force (residents and internal migrants) without a job.
+    for (std::size_t r = 0; r < uR; ++r) {
+      u_eff[r] = env.u_r[r];
+      if (!cfg.regions[r].urban) continue;
+      jobs[r] = jobs0[r] * std::pow(1.0 + cfg.regions[r].jobs_growth_pct / 100.0, t / 12.0);
+      const double lf = labour_force[r];
+      u_eff[r] = lf > 0 ? std::clamp(1.0 - jobs[r] / lf, 0.0, MAX_URBAN_UNEMPLOYMENT) : 0.0;
+      env.u_r[r] = u_eff[r];
+      env.u_d[r] = u_eff[r];
+    }
+    // Regimes in force, and what a migrant keeps of a wage.
+    for (std::size_t d = 0; d < uD; ++d) {
+      if (d < uR) {
+        legal_share_d[d] = 1.0;
+        permit_d[d] = 0.0;
+        tax_d[d] = 0.0;
+        legalise_d[d] = 0.0;
+      } else {
+        const auto& dc = cfg.destinations[d - uR];
+        const auto& rc = cfg.regimes[static_cast<std::size_t>(dc.regime_at(m))];
+        legal_share_d[d] = rc.legal_share.at(m);
+        permit_d[d] = rc.permit_cost_som.at(m);
+        tax_d[d] = rc.income_tax.at(m);
+        legalise_d[d] = rc.legalise_monthly.at(m);
+      }
+      double mean = 0.0;  // the som value of the wage over the last 12 months
+      for (int k = 1; k <= 12; ++k) mean += wage_som_at(d, m + (-k));
+      wage_som_mean12[d] = mean / 12.0;
+    }
+    training_share = cfg.abroad.training_share.at(m);
+    grant_som = cfg.abroad.return_grant_som.at(m);
+    credit_som = cfg.decision.credit_som.at(m);
+    poverty_line = cfg.population.poverty_line_som.at(m);
+
+    // Regional shock innovations, one keyed draw per region and month.
+    for (std::size_t r = 0; r < uR; ++r) {
+      const auto b = KeyedDraws(cfg.seed, Stream::dynamics, r, t, Purpose::regional_shock).block(0);
+      eta[r] = cfg.regions[r].shock_sd * KeyedDraws::normal(b.v[0], b.v[1]);
+    }
+    const double phi = cfg.shocks.persistence;
+    const double sh = cfg.shocks.household_sd;
+
     for (int r = 0; r < R; ++r) {
       const auto ur = static_cast<std::size_t>(r);
       OriginView& o = origins[ur];
       o.region = r;
       o.w_r = env.w_r[ur];
-      o.u_r = env.u_r[ur];
-      o.p_r = 1.0 - env.u_r[ur];
+      o.u_r = u_eff[ur];
+      o.p_r = 1.0 - u_eff[ur];
       o.P_r = P_r[ur];
       o.poverty_r = env.poverty_r[ur];
       o.income_mean_r = income_mean_r[ur];
       o.land_ha_mean = cfg.regions[ur].land_ha_mean;
+      const double sd_r = cfg.regions[ur].shock_sd;
+      o.sigma2_r = (sd_r * sd_r + sh * sh) / std::max(1e-9, 1.0 - phi * phi);
       OptionView* opt = &options[ur * uO];
       opt[0] = OptionView{};  // stay
       for (int d = 0; d < D; ++d) {
@@ -195,10 +378,21 @@ struct Simulation::Impl {
         v.p_d = 1.0 - env.u_d[ud];
         v.c_d = env.c_d[ud];
         v.dist_km = world.dist_km(r, d);
-        v.N_rd = N_rd[ur * static_cast<std::size_t>(D) + ud];
+        v.N_rd = N_rd[ur * uD + ud];
         v.fee_d = env.fee_d[ud];
         v.detect_d = env.detect_d[ud];
-        v.legal_d = env.legal_d[ud];
+        v.legal_d = legal_share_d[ud];
+        const double gross = v.w_d * v.fx_d;
+        v.net_earnings_d = std::max(0.0, gross * (1.0 - v.legal_d * tax_d[ud]) - v.legal_d * permit_d[ud]);
+        v.m_d = cfg.abroad.remit_share;
+        double fx_vol = 0.0, corr = 0.0;
+        if (v.foreign) {
+          fx_vol = cfg.destinations[ud - uR].fx_volatility;
+          corr = cfg.destinations[ud - uR].shock_correlation;
+        }
+        // Relative variance of remittances: employment (Bernoulli), expulsion, exchange rate.
+        v.sigma2_d = v.u_d / std::max(1e-9, 1.0 - v.u_d) + (1.0 - v.legal_d) * v.detect_d + fx_vol * fx_vol;
+        v.corr_rd = corr;
       }
       const RegionContext ctx{m, t, o, std::span<const OptionView>(opt, uO)};
       for (std::size_t k = 0; k < rules.size(); ++k) {
@@ -211,71 +405,193 @@ struct Simulation::Impl {
         combinator->probabilities(in, std::span<double>(&region_probs[ur * uO], uO));
       }
     }
+    build_rd_histograms();
+  }
+
+  double wage_som_at(std::size_t d, Month m) const {
+    const auto uR = static_cast<std::size_t>(R);
+    if (d < uR) return cfg.regions[d].wage_som.at(m);
+    const auto& dc = cfg.destinations[d - uR];
+    double per_usd = 1.0, home = 1.0;
+    for (const auto& c : cfg.currencies) {
+      if (c.id == dc.currency) per_usd = c.per_usd.at(m);
+      if (c.id == cfg.home_currency) home = c.per_usd.at(m);
+    }
+    return dc.wage_local.at(m) * home / per_usd;
+  }
+
+  // Stark's relative deprivation needs each region's income distribution at the start of the
+  // month: one histogram per region, built by one task per region in household order.
+  void build_rd_histograms() {
+    const auto& hh = world.households();
+    const std::size_t H = hh.n_households();
+    tbb::parallel_for(0, R, [&](int r) {
+      const auto ur = static_cast<std::size_t>(r);
+      double* cnt = &rd_count[ur * RD_BINS];
+      double* sum = &rd_sum[ur * RD_BINS];
+      std::fill(cnt, cnt + RD_BINS, 0.0);
+      std::fill(sum, sum + RD_BINS, 0.0);
+      double n = 0, total = 0;
+      for (std::size_t h = 0; h < H; ++h) {
+        if (hh.region[h] != r) continue;
+        const double y = hh.income_som[h];
+        const int b = rd_bin(y);
+        cnt[b] += 1;
+        sum[b] += y;
+        n += 1;
+        total += y;
+      }
+      // Turn into sums over the bins above: cnt[b] = households in bins > b, likewise sums;
+      // the bin's own households are kept in the last slots via the within-bin term.
+      double c_above = 0, s_above = 0;
+      for (int b = RD_BINS - 1; b >= 0; --b) {
+        const double c_b = cnt[b], s_b = sum[b];
+        cnt[b] = c_above;
+        sum[b] = s_above;
+        c_above += c_b;
+        s_above += s_b;
+      }
+      rd_n[ur] = n;
+      rd_mean[ur] = n > 0 ? total / n : 0.0;
+    });
+  }
+
+  //! RD_h = (1/N_r)·Σ_{y_j > y}(y_j − y)/ȳ_r, from the region's histogram: exact over the bins
+  //! above, and households of the same bin taken as spread evenly across it.
+  double relative_deprivation(int r, double y) const {
+    const auto ur = static_cast<std::size_t>(r);
+    const double n = rd_n[ur], mean = rd_mean[ur];
+    if (n <= 0 || mean <= 0) return 0.0;
+    const int b = rd_bin(y);
+    const std::size_t i = ur * RD_BINS + static_cast<std::size_t>(b);
+    double excess = rd_sum[i] - y * rd_count[i];
+    const double in_bin = (b > 0 ? rd_count[i - 1] : n) - rd_count[i];  // households in bin b
+    const double lo = rd_edge(b), hi = rd_edge(b + 1);
+    if (in_bin > 0 && hi > lo && y < hi) excess += in_bin * (hi - y) * (hi - y) / (2.0 * (hi - lo));
+    return std::max(0.0, excess) / (n * mean);
   }
 
   // --- 3: one household's month
-  void process_household(std::size_t h, int t, double* part, double* scr) {
+  void process_household(std::size_t h, double* part, double* scr, OptionView* hopt) {
     auto& hh = world.households();
     const auto& ab = cfg.abroad;
     const std::uint64_t seed = cfg.seed;
     const auto uD = static_cast<std::size_t>(D), uR = static_cast<std::size_t>(R);
+    const auto uO = static_cast<std::size_t>(O);
     const int r = hh.region[h];
     const auto ur = static_cast<std::size_t>(r);
     const std::size_t a0 = hh.first_adult[h];
     const int n_adults = hh.n_adults[h];
-    double remit = 0, wages = 0;
+    const double w_r = env.w_r[ur];
+    const double income_before = hh.income_som[h];
+    double remit = 0, labour = 0;
 
-    // Life abroad (MODEL.md §6): work, remit, detection and return.
+    // Income shock (MODEL.md §4): ε = φ·ε + η_r + ν_h.
+    const auto zb = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::income_shock).block(0);
+    const double eps = cfg.shocks.persistence * hh.shock[h] + eta[ur] +
+                       cfg.shocks.household_sd * KeyedDraws::normal(zb.v[0], zb.v[1]);
+    hh.shock[h] = static_cast<float>(eps);
+    const double shock_factor = std::max(0.0, 1.0 + eps);
+
+    // Life abroad (MODEL.md §6).
     for (int k = 0; k < n_adults; ++k) {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
       if (hh.status[a] != AdultStatus::away) continue;
       const int d = hh.dest[a];
       const auto ud = static_cast<std::size_t>(d);
       const auto w = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::abroad_job).block(static_cast<std::uint32_t>(k));
+      const auto w2 = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::abroad_return).block(static_cast<std::uint32_t>(k));
       bool employed = (hh.away_flags[a] & AwayFlags::EMPLOYED) != 0;
-      const bool legal = (hh.away_flags[a] & AwayFlags::LEGAL) != 0;
+      bool legal = (hh.away_flags[a] & AwayFlags::LEGAL) != 0;
+      const bool trained = (hh.away_flags[a] & AwayFlags::TRAINED) != 0;
+      if (!legal && KeyedDraws::to_unit(w.v[3]) < legalise_d[ud]) legal = true;
       if (employed) {
         employed = KeyedDraws::to_unit(w.v[0]) >= ab.job_loss_monthly;
       } else {
-        employed = KeyedDraws::to_unit(w.v[0]) < ab.job_finding_monthly * (1.0 - env.u_d[ud]);
+        const double P = P_r[ur];
+        const double network_ln = P > 0 ? std::log1p(ab.network_scale * N_rd[ur * uD + ud] / P) : 0.0;
+        double find = ab.job_finding_monthly * (1.0 - env.u_d[ud]) * (1.0 + ab.network_job_effect * network_ln);
+        if (trained) find *= 1.0 + ab.training_job_effect;
+        if (!legal) find *= ab.illegal_job_factor;
+        employed = KeyedDraws::to_unit(w.v[0]) < std::min(1.0, find);
       }
       const bool expelled = !legal && KeyedDraws::to_unit(w.v[1]) < env.detect_d[ud];
-      const double hazard = ab.return_monthly + (employed ? 0.0 : ab.return_unemployed_monthly);
+      const int jobless = employed ? 0 : std::min(255, hh.months_jobless[a] + 1);
+      const double som_wage = env.w_d[ud] * env.fx_d[ud];
+      double hazard = ab.return_monthly;
+      if (jobless >= ab.long_unemployed_months) hazard += ab.return_unemployed_monthly;
+      if (hh.savings_som[h] >= ab.savings_target_months * w_r) hazard += ab.return_target_monthly;
+      if (wage_som_mean12[ud] > 0) hazard += ab.return_wage_fall * std::max(0.0, 1.0 - som_wage / wage_som_mean12[ud]);
+      hazard += ab.return_grant_effect * grant_som / w_r;
       const bool returns = expelled || KeyedDraws::to_unit(w.v[2]) < hazard;
       if (returns) {
+        part[off.ret + ur * uD + ud] += 1;
+        if (expelled) {
+          part[off.exp + ur * uD + ud] += 1;
+          // An entry ban of 3, 5 or 10 years with the destination's shares (MODEL.md §6).
+          if (world.is_foreign(d)) {
+            const auto& shares = cfg.destinations[ud - uR].ban_shares;
+            const double u = KeyedDraws::to_unit(w2.v[0]);
+            const int years = u < shares[0] ? 3 : u < shares[0] + shares[1] ? 5 : u < shares[0] + shares[1] + shares[2] ? 10 : 0;
+            if (years > 0) {
+              hh.ban_dest[a] = static_cast<std::uint8_t>(d);
+              hh.ban_until[a] = static_cast<std::int16_t>(t + 1 + 12 * years);
+              part[off.new_bans + ud] += 1;
+            }
+          }
+        }
         hh.status[a] = AdultStatus::home_unemployed;
         hh.dest[a] = NO_DEST;
         hh.away_flags[a] = 0;
         hh.months_jobless[a] = 0;
-        part[off.ret + ur * uD + ud] += 1;
-        if (expelled) part[off.exp + ur * uD + ud] += 1;
+        // Returnees may start a business, more likely with savings (MODEL.md §6).
+        const double p_business =
+            ab.business_base + ab.business_savings_effect * std::max(0.0f, hh.savings_som[h]) / (12.0 * w_r);
+        if (!expelled && KeyedDraws::to_unit(w2.v[1]) < p_business) {
+          hh.status[a] = AdultStatus::home_business;
+          part[off.new_business + ur] += 1;
+        }
         continue;
       }
-      hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) | (employed ? AwayFlags::EMPLOYED : 0));
+      hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) |
+                                                   (employed ? AwayFlags::EMPLOYED : 0) |
+                                                   (trained ? AwayFlags::TRAINED : 0));
+      hh.months_jobless[a] = static_cast<std::uint8_t>(jobless);
       if (employed) {
-        hh.months_jobless[a] = 0;
-        remit += ab.remit_share * env.w_d[ud] * env.fx_d[ud] * (1.0 - env.fee_d[ud]);
-      } else if (hh.months_jobless[a] < 255) {
-        ++hh.months_jobless[a];
+        const double net = std::max(0.0, som_wage * (1.0 - (legal ? tax_d[ud] : 0.0)) - (legal ? permit_d[ud] : 0.0));
+        const double sent = ab.remit_share * net * (1.0 - env.fee_d[ud]);
+        remit += sent;
+        part[off.remit_src + ur * uD + ud] += sent;
       }
     }
 
-    // Home labour market: finding at f, losing at s = f·u/(1−u), so u_r is the steady state.
+    // Home labour market: finding at f, losing at s = f·u/(1−u), so u is the steady state.
     const double f = cfg.home_labour.job_finding_monthly;
-    const double u_r = env.u_r[ur];
+    const double u_r = u_eff[ur];
     const double s = f * u_r / std::max(1e-9, 1.0 - u_r);
     const auto lab = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::home_labour).block(0);
     for (int k = 0; k < n_adults; ++k) {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
       const double u = KeyedDraws::to_unit(lab.v[k & 3]);
-      if (hh.status[a] == AdultStatus::home_employed && u < s) hh.status[a] = AdultStatus::home_unemployed;
-      else if (hh.status[a] == AdultStatus::home_unemployed && u < f) hh.status[a] = AdultStatus::home_employed;
-      if (hh.status[a] == AdultStatus::home_employed) wages += env.w_r[ur] * hh.wage_factor[a];
+      switch (hh.status[a]) {
+        case AdultStatus::home_employed:
+          if (u < s) hh.status[a] = AdultStatus::home_unemployed;
+          break;
+        case AdultStatus::home_unemployed:
+          if (u < f) hh.status[a] = AdultStatus::home_employed;
+          break;
+        case AdultStatus::home_business:
+          if (u < s) hh.status[a] = AdultStatus::home_unemployed;  // businesses fail too
+          break;
+        default: break;
+      }
+      if (hh.status[a] == AdultStatus::home_employed) labour += w_r * hh.wage_factor[a];
+      if (hh.status[a] == AdultStatus::home_business) labour += w_r * ab.business_income_factor;
     }
 
     // Income and savings (MODEL.md §4).
     const double farm = hh.land_ha[h] * env.farm_som_per_ha[ur];
-    const double income = wages + farm + remit;
+    const double income = (labour + farm) * shock_factor + remit;
     hh.income_som[h] = static_cast<float>(income);
     hh.remit_som[h] = static_cast<float>(remit);
     const double mean_prev = hh.income_mean_som[h];
@@ -288,10 +604,27 @@ struct Simulation::Impl {
     int home = 0;
     for (int k = 0; k < n_adults; ++k) home += hh.status[a0 + static_cast<std::size_t>(k)] != AdultStatus::away;
     int region_now = r;
+    const double rd = needs_rd ? relative_deprivation(r, income_before) : 0.0;
     if (home > 0 && cfg.decision.monthly_rate > 0) {
-      const auto uO = static_cast<std::size_t>(O);
+      // Which options this household can take: bans on every adult at home, and liquidity.
+      bool restricted = false;
+      std::array<bool, MAX_OPTIONS> blocked{};
+      for (int d = 0; d < D; ++d) {
+        const auto ud = static_cast<std::size_t>(d);
+        bool all_banned = true;
+        for (int k = 0; k < n_adults && all_banned; ++k) {
+          const std::size_t a = a0 + static_cast<std::size_t>(k);
+          if (hh.status[a] == AdultStatus::away) continue;
+          all_banned = hh.ban_dest[a] == d && hh.ban_until[a] > t;
+        }
+        const bool broke = cfg.decision.liquidity_constraint && hh.savings_som[h] + credit_som < env.c_d[ud];
+        blocked[1 + ud] = all_banned || broke;
+        restricted = restricted || ((all_banned || broke) && options[ur * uO + 1 + ud].available);
+      }
       const double* p;
-      if (any_household_rule) {
+      if (any_household_rule || restricted) {
+        std::copy_n(&options[ur * uO], uO, hopt);
+        for (std::size_t o = 1; o < uO; ++o) hopt[o].available = hopt[o].available && !blocked[o];
         HouseholdView view;
         view.size = hh.size[h];
         view.adults_home = home;
@@ -301,7 +634,8 @@ struct Simulation::Impl {
         view.income_mean_som = hh.income_mean_som[h];
         view.income_var = hh.income_var[h];
         view.savings_som = hh.savings_som[h];
-        const RegionContext ctx{cfg.start + t, t, origins[ur], std::span<const OptionView>(&options[ur * uO], uO)};
+        view.relative_deprivation = rd;
+        const RegionContext ctx{cfg.start + t, t, origins[ur], std::span<const OptionView>(hopt, uO)};
         const DecisionContext dctx{ctx, view};
         const std::size_t K = rules.size();
         for (std::size_t k = 0; k < K; ++k) {
@@ -324,10 +658,13 @@ struct Simulation::Impl {
         u -= p[0];
         choice = O - 1;
         for (int o = 1; o < O; ++o) {
-          if (u < p[o]) { choice = o; break; }
+          if (u < p[o]) {
+            choice = o;
+            break;
+          }
           u -= p[o];
         }
-        while (choice > 0 && p[choice] <= 0) --choice;  // rounding at the top end never picks an impossible option
+        while (choice > 0 && p[choice] <= 0) --choice;  // rounding never picks an impossible option
       }
       if (choice > 0) {
         const int d = choice - 1;
@@ -337,18 +674,25 @@ struct Simulation::Impl {
           region_now = d;
           part[off.moves + ur * uR + ud] += hh.size[h];
         } else {
-          // One adult at home goes, picked uniformly.
-          int pick = static_cast<int>(KeyedDraws::to_unit(dw.v[1]) * home);
+          // One adult at home who is not banned from d goes, picked uniformly.
+          int eligible = 0;
+          for (int k = 0; k < n_adults; ++k) {
+            const std::size_t a = a0 + static_cast<std::size_t>(k);
+            eligible += hh.status[a] != AdultStatus::away && !(hh.ban_dest[a] == d && hh.ban_until[a] > t);
+          }
+          int pick = static_cast<int>(KeyedDraws::to_unit(dw.v[1]) * eligible);
           std::size_t a = a0;
           for (int k = 0; k < n_adults; ++k) {
             a = a0 + static_cast<std::size_t>(k);
-            if (hh.status[a] == AdultStatus::away) continue;
+            if (hh.status[a] == AdultStatus::away || (hh.ban_dest[a] == d && hh.ban_until[a] > t)) continue;
             if (pick-- == 0) break;
           }
-          const bool legal = KeyedDraws::to_unit(dw.v[2]) < env.legal_d[ud];
+          KOCHMON_ASSERT(eligible > 0, "a blocked destination was chosen");
+          const bool legal = KeyedDraws::to_unit(dw.v[2]) < legal_share_d[ud];
+          const bool trained = KeyedDraws::to_unit(dw.v[3]) < training_share;
           hh.status[a] = AdultStatus::away;
           hh.dest[a] = static_cast<std::uint8_t>(d);
-          hh.away_flags[a] = legal ? AwayFlags::LEGAL : 0;
+          hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) | (trained ? AwayFlags::TRAINED : 0));
           hh.since_step[a] = static_cast<std::int16_t>(t);
           hh.months_jobless[a] = 0;
           hh.savings_som[h] -= static_cast<float>(env.c_d[ud]);
@@ -364,13 +708,23 @@ struct Simulation::Impl {
     bool abroad = false;
     for (int k = 0; k < n_adults; ++k) {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
+      if (hh.ban_dest[a] != NO_DEST && hh.ban_until[a] > t + 1) part[off.bans + hh.ban_dest[a]] += 1;
       switch (hh.status[a]) {
-        case AdultStatus::away:
+        case AdultStatus::away: {
           ++away;
-          abroad = abroad || world.is_foreign(hh.dest[a]);
-          part[off.stock + un * uD + hh.dest[a]] += 1;
+          const std::size_t d = hh.dest[a];
+          abroad = abroad || world.is_foreign(static_cast<int>(d));
+          part[off.stock + un * uD + d] += 1;
+          const std::size_t sex = Traits::woman(hh.traits[a]) ? 1 : 0;
+          const std::size_t illegal = (hh.away_flags[a] & AwayFlags::LEGAL) ? 0 : 1;
+          part[off.stock_sl + ((un * uD + d) * 2 + sex) * 2 + illegal] += 1;
           break;
+        }
         case AdultStatus::home_employed: part[off.active + un] += 1; break;
+        case AdultStatus::home_business:
+          part[off.active + un] += 1;
+          part[off.business + un] += 1;
+          break;
         case AdultStatus::home_unemployed:
           part[off.active + un] += 1;
           part[off.unemployed + un] += 1;
@@ -382,14 +736,23 @@ struct Simulation::Impl {
     part[off.hh + un] += 1;
     part[off.hh_abroad + un] += abroad ? 1 : 0;
     part[off.persons + un] += hh.size[h] - away;
+    part[off.members + un] += hh.size[h];
     part[off.income + un] += income;
+    if (income / hh.size[h] < poverty_line) part[off.poor + un] += hh.size[h];
+    part[off.rd + un] += needs_rd ? rd : relative_deprivation(r, income_before);
+    if (abroad) {
+      part[off.var_with + un] += hh.income_var[h];
+      part[off.n_with + un] += 1;
+    } else {
+      part[off.var_without + un] += hh.income_var[h];
+    }
   }
 
   // --- 4: reduction in chunk order, then this step's series and next step's aggregates.
   void reduce(std::vector<std::vector<double>>& values) {
     const std::size_t n = off.size;
     std::vector<double>& total = reduced;
-    total.assign(n, 0.0);
+    std::fill(total.begin(), total.end(), 0.0);
     for (std::size_t c = 0; c < chunk_begin.size(); ++c) {
       const double* p = &partials[c * n];
       for (std::size_t i = 0; i < n; ++i) total[i] += p[i];
@@ -399,43 +762,83 @@ struct Simulation::Impl {
       for (std::size_t i = 0; i < len; ++i) values[series][i] = total[at + i] * inv_scale;
     };
     copy_scaled(S_STOCK, off.stock, uR * uD);
+    copy_scaled(S_STOCK_SL, off.stock_sl, uR * uD * 4);
     copy_scaled(S_DEPARTURES, off.dep, uR * uD);
     copy_scaled(S_RETURNS, off.ret, uR * uD);
     copy_scaled(S_EXPULSIONS, off.exp, uR * uD);
+    copy_scaled(S_NEW_BANS, off.new_bans, uD);
+    copy_scaled(S_ACTIVE_BANS, off.bans, uD);
     copy_scaled(S_REMIT_SOM, off.remit, uR);
+    copy_scaled(S_REMIT_SOURCE, off.remit_src, uR * uD);
     copy_scaled(S_INTERNAL_MOVES, off.moves, uR * uR);
     copy_scaled(S_POPULATION_HOME, off.persons, uR);
+    copy_scaled(S_NEW_BUSINESSES, off.new_business, uR);
+    copy_scaled(S_BUSINESSES, off.business, uR);
     for (std::size_t r = 0; r < uR; ++r) {
+      const double n_hh = total[off.hh + r];
+      const double persons = total[off.persons + r];
+      const double n_with = total[off.n_with + r];
       values[S_REMIT_USD][r] = values[S_REMIT_SOM][r] / env.som_per_usd;
       values[S_UNEMPLOYMENT][r] = total[off.active + r] > 0 ? total[off.unemployed + r] / total[off.active + r] : 0.0;
-      values[S_SHARE_ABROAD][r] = total[off.hh + r] > 0 ? total[off.hh_abroad + r] / total[off.hh + r] : 0.0;
-      values[S_MEAN_INCOME][r] = total[off.hh + r] > 0 ? total[off.income + r] / total[off.hh + r] : 0.0;
-      P_r[r] = values[S_POPULATION_HOME][r];
+      values[S_URBAN_JOBS][r] = jobs[r] * inv_scale;
+      values[S_SHARE_ABROAD][r] = n_hh > 0 ? total[off.hh_abroad + r] / n_hh : 0.0;
+      values[S_MEAN_INCOME][r] = n_hh > 0 ? total[off.income + r] / n_hh : 0.0;
+      values[S_POVERTY][r] = total[off.members + r] > 0 ? total[off.poor + r] / total[off.members + r] : 0.0;
+      values[S_MEAN_RD][r] = n_hh > 0 ? total[off.rd + r] / n_hh : 0.0;
+      values[S_VAR_WITH][r] = n_with > 0 ? total[off.var_with + r] / n_with : 0.0;
+      values[S_VAR_WITHOUT][r] = n_hh - n_with > 0 ? total[off.var_without + r] / (n_hh - n_with) : 0.0;
+      for (std::size_t d = 0; d < uD; ++d) {
+        const auto& o = options[r * static_cast<std::size_t>(O) + 1 + d];
+        values[S_HT_GAP][r * uD + d] = o.available ? o.p_d * o.w_d * o.fx_d - origins[r].p_r * origins[r].w_r : 0.0;
+      }
+      P_r[r] = persons * inv_scale;
       income_mean_r[r] = values[S_MEAN_INCOME][r];
     }
+    // Next month's urban labour force: active residents plus internal migrants present.
+    for (std::size_t j = 0; j < uR; ++j) {
+      double lf = total[off.active + j];
+      for (std::size_t r = 0; r < uR; ++r) lf += total[off.stock + r * uD + j];
+      labour_force[j] = lf;
+    }
     std::copy_n(values[S_STOCK].begin(), uR * uD, N_rd.begin());
+    // Sampled households' trajectories.
+    if (!sampled.empty()) {
+      const auto& hh = world.households();
+      for (std::size_t i = 0; i < sampled.size(); ++i) {
+        const std::size_t h = sampled[i];
+        int away = 0;
+        for (int k = 0; k < hh.n_adults[h]; ++k)
+          away += hh.status[hh.first_adult[h] + static_cast<std::size_t>(k)] == AdultStatus::away;
+        values[S_TRAJ_REGION][i] = hh.region[h];
+        values[S_TRAJ_INCOME][i] = hh.income_som[h];
+        values[S_TRAJ_SAVINGS][i] = hh.savings_som[h];
+        values[S_TRAJ_AWAY][i] = away;
+      }
+    }
   }
-  std::vector<double> reduced;
 
-  void step(int t, std::vector<std::vector<double>>& values) {
-    prepare(t);
+  void step(std::vector<std::vector<double>>& values) {
+    prepare();
     std::fill(partials.begin(), partials.end(), 0.0);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunk_begin.size(), 1), [&](const auto& range) {
       for (std::size_t c = range.begin(); c != range.end(); ++c) {
         double* part = &partials[c * off.size];
         double* scr = &scratch[c * scratch_size];
-        for (std::size_t h = chunk_begin[c]; h < chunk_end[c]; ++h) process_household(h, t, part, scr);
+        OptionView* hopt = &scratch_options[c * static_cast<std::size_t>(O)];
+        for (std::size_t h = chunk_begin[c]; h < chunk_end[c]; ++h) process_household(h, part, scr, hopt);
       }
     });
     reduce(values);
+    ++t;
   }
 };
 
 Simulation::Simulation(const RunConfig& config, const Registries& registries)
-    : config_(config), world_(config), layout_(make_layout(world_)) {
+    : config_(config), world_(config) {
+  impl_ = std::make_unique<Impl>(config_, world_, registries);
+  layout_ = make_layout(world_, impl_->sampled);
   values_.resize(layout_.series.size());
   for (std::size_t i = 0; i < values_.size(); ++i) values_[i].assign(layout_.size(i), 0.0);
-  impl_ = std::make_unique<Impl>(config_, world_, registries);
 }
 
 Simulation::~Simulation() = default;
@@ -463,7 +866,7 @@ std::size_t Simulation::series_index(const std::string& name) const {
 
 void Simulation::step() {
   KOCHMON_ASSERT(step_ < config_.n_steps(), "step past the end of the run");
-  impl_->step(step_, values_);
+  impl_->step(values_);
   ++step_;
 }
 

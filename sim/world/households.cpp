@@ -13,6 +13,7 @@ void Households::resize_households(std::size_t n) {
   remit_som.resize(n);
   income_mean_som.resize(n);
   income_var.resize(n);
+  shock.resize(n);
 }
 
 void Households::resize_adults(std::size_t n) {
@@ -23,13 +24,15 @@ void Households::resize_adults(std::size_t n) {
   since_step.resize(n);
   months_jobless.resize(n);
   wage_factor.resize(n);
+  ban_dest.resize(n, NO_DEST);
+  ban_until.resize(n);
 }
 
 std::size_t Households::bytes() const {
   const std::size_t per_household = sizeof(std::uint8_t) * 3 + sizeof(std::uint32_t) +
-                                    sizeof(float) * 6;
+                                    sizeof(float) * 7;
   const std::size_t per_adult = sizeof(std::uint8_t) * 4 + sizeof(AdultStatus) +
-                                sizeof(std::int16_t) + sizeof(float);
+                                sizeof(std::int16_t) * 2 + sizeof(float) + sizeof(std::uint8_t);
   return per_household * region.capacity() + per_adult * traits.capacity();
 }
 

@@ -12,7 +12,13 @@
 namespace kochmon::sim {
 
 //! An adult's situation. `away` covers both abroad and in another region (dest says where).
-enum class AdultStatus : std::uint8_t { inactive = 0, home_employed = 1, home_unemployed = 2, away = 3 };
+enum class AdultStatus : std::uint8_t {
+  inactive = 0,
+  home_employed = 1,
+  home_unemployed = 2,
+  away = 3,
+  home_business = 4,  // a returnee's own business (self-employed)
+};
 
 //! Packed traits of an adult: sex, age band, skill level.
 struct Traits {
@@ -29,6 +35,7 @@ struct Traits {
 struct AwayFlags {
   static constexpr std::uint8_t LEGAL = 1;
   static constexpr std::uint8_t EMPLOYED = 2;
+  static constexpr std::uint8_t TRAINED = 4;  // pre-departure training
 };
 
 //! At most this many working-age adults per household; other members are dependants.
@@ -47,6 +54,7 @@ struct Households {
   std::vector<float> remit_som;            // remittances received last month
   std::vector<float> income_mean_som;      // exponentially weighted mean of income
   std::vector<float> income_var;           // exponentially weighted variance, som^2
+  std::vector<float> shock;                // ε_h, the household's income shock (MODEL.md §4)
 
   // --- per adult (index a)
   std::vector<std::uint8_t> traits;        // Traits::pack
@@ -56,6 +64,8 @@ struct Households {
   std::vector<std::int16_t> since_step;    // step of departure while away
   std::vector<std::uint8_t> months_jobless;  // consecutive months unemployed abroad (saturating)
   std::vector<float> wage_factor;          // individual wage relative to the regional mean
+  std::vector<std::uint8_t> ban_dest;      // destination of an entry ban, else NO_DEST
+  std::vector<std::int16_t> ban_until;     // first step the ban no longer applies
 
   std::size_t n_households() const { return region.size(); }
   std::size_t n_adults_total() const { return traits.size(); }

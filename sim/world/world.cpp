@@ -228,6 +228,8 @@ void World::generate_population() {
       hh.income_som[h] = static_cast<float>(income);
       hh.income_mean_som[h] = static_cast<float>(income);
       hh.income_var[h] = 0;
+      hh.shock[h] = 0;
+      hh.savings_som[h] = static_cast<float>(pop.initial_savings_months * income);
     }
   });
 }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up kochmon (Debian packages, release build) and runs the Kyrgyzstan base scenario.
+# Extra arguments go to `kochmon run`, e.g. tools/run_base.sh --set scale=0.1 --threads 2
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$here/tools/setup.sh" release
+cd "$here"
+./build/release/tools/kochmon run scenarios/kyrgyzstan/base.yaml -o runs/kyrgyzstan_base.h5 "$@"
+./build/release/tools/kochmon inspect runs/kyrgyzstan_base.h5
