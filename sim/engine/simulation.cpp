@@ -19,6 +19,10 @@ namespace {
 constexpr std::size_t CHUNK = 2048;              // households per parallel task
 constexpr double INCOME_SMOOTHING = 1.0 / 12.0;  // EWMA weight: about a year of history
 constexpr double MAX_URBAN_UNEMPLOYMENT = 0.95;
+// Migrants smooth what they send over their recent earnings (about half a year), so a month
+// without work abroad dents remittances rather than stopping them (MODEL.md §6).
+constexpr double REMIT_SMOOTHING = 1.0 / 6.0;
+constexpr int ESTABLISHED_MONTHS = 12;  // a migrant household's income portfolio has settled
 
 // Relative deprivation is computed from a per-region income histogram on a fixed log grid:
 // bin b holds incomes y with floor(RD_SCALE·ln(1 + y/RD_UNIT)) = b; 0.4% wide bins.
@@ -46,6 +50,7 @@ enum SeriesId : std::size_t {
   S_INTERNAL_MOVES,
   S_UNEMPLOYMENT,
   S_URBAN_JOBS,
+  S_URBAN_U,
   S_SHARE_ABROAD,
   S_POPULATION_HOME,
   S_MEAN_INCOME,
@@ -54,6 +59,8 @@ enum SeriesId : std::size_t {
   S_MEAN_RD,
   S_VAR_WITH,
   S_VAR_WITHOUT,
+  S_RELVAR_WITH,
+  S_RELVAR_WITHOUT,
   S_NEW_BUSINESSES,
   S_BUSINESSES,
   S_COUNT,
@@ -105,6 +112,9 @@ ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sample
                               "Unemployed among the active adults at home (endogenous in urban regions)", R};
   l.series[S_URBAN_JOBS] = {"urban_jobs", "jobs",
                             "Stock of jobs of an urban labour market (0 for other regions)", R};
+  l.series[S_URBAN_U] = {"urban_unemployment_rate", "fraction",
+                         "Unemployment rate migrants face: 1 − jobs/labour force (residents and "
+                         "internal migrants) in urban regions, the scenario's rate elsewhere", R};
   l.series[S_SHARE_ABROAD] = {"share_households_abroad", "fraction",
                               "Households with at least one member abroad (foreign)", R};
   l.series[S_POPULATION_HOME] = {"population_home", "persons",
@@ -118,9 +128,15 @@ ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sample
   l.series[S_MEAN_RD] = {"mean_relative_deprivation", "fraction",
                          "Mean of Stark's relative deprivation RD_h over the region's households", R};
   l.series[S_VAR_WITH] = {"income_var_with_migrant", "som^2",
-                          "Mean income variance (recent history) of households with a member abroad", R};
+                          "Mean income variance (recent history) of households with a member abroad for 12 months or more", R};
   l.series[S_VAR_WITHOUT] = {"income_var_without_migrant", "som^2",
-                             "Mean income variance of households without a member abroad", R};
+                             "Mean income variance of households with no member away", R};
+  l.series[S_RELVAR_WITH] = {"income_relvar_with_migrant", "1",
+                             "Mean squared coefficient of variation of income (variance / mean²) of "
+                             "households with a member abroad for 12 months or more", R};
+  l.series[S_RELVAR_WITHOUT] = {"income_relvar_without_migrant", "1",
+                                "Mean squared coefficient of variation of income of households with "
+                                "no member away", R};
   l.series[S_NEW_BUSINESSES] = {"returnee_businesses", "persons/month",
                                 "Returnees who started a business this month", R};
   l.series[S_BUSINESSES] = {"businesses", "persons", "Adults running a returnee business", R};
@@ -187,7 +203,7 @@ struct Simulation::Impl {
   // --- partial sums, one block per chunk, reduced in chunk order
   struct Offsets {
     std::size_t stock, stock_sl, dep, ret, exp, new_bans, bans, remit, remit_src, moves, active,
-        unemployed, hh, hh_abroad, persons, members, income, poor, rd, var_with, n_with, var_without,
+        unemployed, hh, hh_abroad, persons, members, income, poor, rd, var_with, n_with, var_without, n_without, relvar_with, relvar_without,
         new_business, business, size;
   } off{};
   std::vector<double> partials;
@@ -251,6 +267,9 @@ struct Simulation::Impl {
     off.var_with = take(uR);
     off.n_with = take(uR);
     off.var_without = take(uR);
+    off.n_without = take(uR);
+    off.relvar_with = take(uR);
+    off.relvar_without = take(uR);
     off.new_business = take(uR);
     off.business = take(uR);
     off.size = o;
@@ -557,12 +576,14 @@ struct Simulation::Impl {
                                                    (employed ? AwayFlags::EMPLOYED : 0) |
                                                    (trained ? AwayFlags::TRAINED : 0));
       hh.months_jobless[a] = static_cast<std::uint8_t>(jobless);
-      if (employed) {
-        const double net = std::max(0.0, som_wage * (1.0 - (legal ? tax_d[ud] : 0.0)) - (legal ? permit_d[ud] : 0.0));
-        const double sent = ab.remit_share * net * (1.0 - env.fee_d[ud]);
-        remit += sent;
-        part[off.remit_src + ur * uD + ud] += sent;
-      }
+      const double net = employed ? std::max(0.0, som_wage * (1.0 - (legal ? tax_d[ud] : 0.0)) -
+                                                      (legal ? permit_d[ud] : 0.0))
+                                  : 0.0;
+      const double smooth = hh.earnings_abroad_som[a] + REMIT_SMOOTHING * (net - hh.earnings_abroad_som[a]);
+      hh.earnings_abroad_som[a] = static_cast<float>(smooth);
+      const double sent = ab.remit_share * smooth * (1.0 - env.fee_d[ud]);
+      remit += sent;
+      part[off.remit_src + ur * uD + ud] += sent;
     }
 
     // Home labour market: finding at f, losing at s = f·u/(1−u), so u is the steady state.
@@ -695,6 +716,7 @@ struct Simulation::Impl {
           hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) | (trained ? AwayFlags::TRAINED : 0));
           hh.since_step[a] = static_cast<std::int16_t>(t);
           hh.months_jobless[a] = 0;
+          hh.earnings_abroad_som[a] = 0;
           hh.savings_som[h] -= static_cast<float>(env.c_d[ud]);
           part[off.dep + ur * uD + ud] += 1;
           if (!world.is_foreign(d)) part[off.moves + ur * uR + ud] += 1;
@@ -705,7 +727,7 @@ struct Simulation::Impl {
     // This month's tallies, by the household's region at the end of the month.
     const auto un = static_cast<std::size_t>(region_now);
     int away = 0;
-    bool abroad = false;
+    bool abroad = false, established = false;
     for (int k = 0; k < n_adults; ++k) {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
       if (hh.ban_dest[a] != NO_DEST && hh.ban_until[a] > t + 1) part[off.bans + hh.ban_dest[a]] += 1;
@@ -713,7 +735,9 @@ struct Simulation::Impl {
         case AdultStatus::away: {
           ++away;
           const std::size_t d = hh.dest[a];
-          abroad = abroad || world.is_foreign(static_cast<int>(d));
+          const bool foreign = world.is_foreign(static_cast<int>(d));
+          abroad = abroad || foreign;
+          established = established || (foreign && t - hh.since_step[a] >= ESTABLISHED_MONTHS);
           part[off.stock + un * uD + d] += 1;
           const std::size_t sex = Traits::woman(hh.traits[a]) ? 1 : 0;
           const std::size_t illegal = (hh.away_flags[a] & AwayFlags::LEGAL) ? 0 : 1;
@@ -740,11 +764,19 @@ struct Simulation::Impl {
     part[off.income + un] += income;
     if (income / hh.size[h] < poverty_line) part[off.poor + un] += hh.size[h];
     part[off.rd + un] += needs_rd ? rd : relative_deprivation(r, income_before);
-    if (abroad) {
+    // NELM diagnostics compare the income risk of established migrant households with that of
+    // households with nobody away; the months around a departure are a planned change of
+    // income, not risk, and are left out of both.
+    const double m = hh.income_mean_som[h];
+    const double relvar = m > 0 ? hh.income_var[h] / (m * m) : 0.0;
+    if (established) {
       part[off.var_with + un] += hh.income_var[h];
+      part[off.relvar_with + un] += relvar;
       part[off.n_with + un] += 1;
-    } else {
+    } else if (away == 0) {
       part[off.var_without + un] += hh.income_var[h];
+      part[off.relvar_without + un] += relvar;
+      part[off.n_without + un] += 1;
     }
   }
 
@@ -781,12 +813,16 @@ struct Simulation::Impl {
       values[S_REMIT_USD][r] = values[S_REMIT_SOM][r] / env.som_per_usd;
       values[S_UNEMPLOYMENT][r] = total[off.active + r] > 0 ? total[off.unemployed + r] / total[off.active + r] : 0.0;
       values[S_URBAN_JOBS][r] = jobs[r] * inv_scale;
+      values[S_URBAN_U][r] = u_eff[r];
       values[S_SHARE_ABROAD][r] = n_hh > 0 ? total[off.hh_abroad + r] / n_hh : 0.0;
       values[S_MEAN_INCOME][r] = n_hh > 0 ? total[off.income + r] / n_hh : 0.0;
       values[S_POVERTY][r] = total[off.members + r] > 0 ? total[off.poor + r] / total[off.members + r] : 0.0;
       values[S_MEAN_RD][r] = n_hh > 0 ? total[off.rd + r] / n_hh : 0.0;
       values[S_VAR_WITH][r] = n_with > 0 ? total[off.var_with + r] / n_with : 0.0;
-      values[S_VAR_WITHOUT][r] = n_hh - n_with > 0 ? total[off.var_without + r] / (n_hh - n_with) : 0.0;
+      const double n_without = total[off.n_without + r];
+      values[S_VAR_WITHOUT][r] = n_without > 0 ? total[off.var_without + r] / n_without : 0.0;
+      values[S_RELVAR_WITH][r] = n_with > 0 ? total[off.relvar_with + r] / n_with : 0.0;
+      values[S_RELVAR_WITHOUT][r] = n_without > 0 ? total[off.relvar_without + r] / n_without : 0.0;
       for (std::size_t d = 0; d < uD; ++d) {
         const auto& o = options[r * static_cast<std::size_t>(O) + 1 + d];
         values[S_HT_GAP][r * uD + d] = o.available ? o.p_d * o.w_d * o.fx_d - origins[r].p_r * origins[r].w_r : 0.0;

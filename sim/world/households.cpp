@@ -24,6 +24,7 @@ void Households::resize_adults(std::size_t n) {
   since_step.resize(n);
   months_jobless.resize(n);
   wage_factor.resize(n);
+  earnings_abroad_som.resize(n);
   ban_dest.resize(n, NO_DEST);
   ban_until.resize(n);
 }
@@ -32,7 +33,7 @@ std::size_t Households::bytes() const {
   const std::size_t per_household = sizeof(std::uint8_t) * 3 + sizeof(std::uint32_t) +
                                     sizeof(float) * 7;
   const std::size_t per_adult = sizeof(std::uint8_t) * 4 + sizeof(AdultStatus) +
-                                sizeof(std::int16_t) * 2 + sizeof(float) + sizeof(std::uint8_t);
+                                sizeof(std::int16_t) * 2 + sizeof(float) * 2 + sizeof(std::uint8_t);
   return per_household * region.capacity() + per_adult * traits.capacity();
 }
 

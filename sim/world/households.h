@@ -64,6 +64,7 @@ struct Households {
   std::vector<std::int16_t> since_step;    // step of departure while away
   std::vector<std::uint8_t> months_jobless;  // consecutive months unemployed abroad (saturating)
   std::vector<float> wage_factor;          // individual wage relative to the regional mean
+  std::vector<float> earnings_abroad_som;  // a migrant's smoothed net earnings (what remittances follow)
   std::vector<std::uint8_t> ban_dest;      // destination of an entry ban, else NO_DEST
   std::vector<std::int16_t> ban_until;     // first step the ban no longer applies
 

@@ -51,6 +51,59 @@ inline sim::RunConfig two_region_config(double households_per_region = 2000, int
                {"b_cost", 0.1},   {"b_dist", 0.2},   {"b_poverty", 1.0},    {"b_land", 0.5},
                {"land_need_ha", 0.5}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
   c.decision.rules.push_back(pp);
+  c.shocks.household_sd = 0.05;
+  c.destinations[0].regimes = {{c.start, sim::Regime::pre_eaeu}};
+  c.regimes[0].legal_share = sim::Series::constant(0.7);
+  return c;
+}
+
+//! Every parameter of a plug-in at its default.
+template <class Plugin>
+sim::Params defaults_of() {
+  sim::Params p;
+  for (const auto& q : Plugin::info().params) p[q.name] = q.default_value;
+  return p;
+}
+
+//! MODEL.md §10: a closed economy of a rural region and an urban region with a fixed stock of
+//! jobs; Harris–Todaro alone. Analytic equilibrium u* = 1 − w_rural / w_urban.
+inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int months) {
+  sim::RunConfig c = two_region_config(3000, months);
+  c.name = "closed_ht";
+  c.destinations.clear();
+  c.regions[0].id = "rural";
+  c.regions[0].wage_som = sim::Series::constant(w_rural);
+  c.regions[0].unemployment = sim::Series::constant(0.0);
+  c.regions[0].rural_share = 0.0;  // no farm income: earnings are wages only
+  c.regions[1].id = "urban";
+  c.regions[1].urban = true;
+  c.regions[1].population = 1000 * c.regions[1].household_size;
+  c.regions[1].wage_som = sim::Series::constant(w_urban);
+  c.regions[1].unemployment = sim::Series::constant(0.10);
+  c.regions[1].rural_share = 0.0;
+  c.regions[1].jobs_growth_pct = 0.0;
+  for (auto& r : c.regions) {
+    r.move_cost_som = sim::Series::constant(0);
+    r.shock_sd = 0;
+  }
+  c.shocks.household_sd = 0;
+  // A low decision rate keeps each month's arrivals small against the urban labour force, so
+  // the market does not overshoot the equilibrium by a month's wave of migrants.
+  c.decision.monthly_rate = 0.01;
+  c.decision.rules.clear();
+  sim::RuleSpec ht;
+  ht.rule = "harris_todaro";
+  ht.params = {{"b_ht", 20.0}, {"horizon_months", 24}, {"discount_monthly", 0.99},
+               {"asc_internal", 0.0}, {"asc_foreign", 0.0}};
+  c.decision.rules.push_back(ht);
+  // A strong response (b_ht = 20 per month of home wage over a 24-month horizon) makes the
+  // logit noise negligible, so flows stop where the expected wages meet, as in the theory.
+  // Classic Harris–Todaro: migrants wait for urban jobs rather than go home.
+  c.abroad.return_monthly = 0.01;
+  c.abroad.return_unemployed_monthly = 0;
+  c.abroad.return_target_monthly = 0;
+  c.abroad.business_base = 0;
+  c.abroad.business_savings_effect = 0;
   return c;
 }
 

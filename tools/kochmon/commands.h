@@ -26,7 +26,7 @@ struct RunArgs {
 
 int run_command(const RunArgs& args);
 int inspect_command(const std::string& file);
-int reference_command();
+int reference_command(const std::string& example);
 
 }  // namespace kochmon::tools
 

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
 
   auto* reference_cmd =
       app.add_subcommand("reference", "Print the scenario reference (scenarios/REFERENCE.md)");
+  std::string example = "scenarios/examples/tiny.yaml";
+  reference_cmd->add_option("--example", example,
+                            "Scenario shown as the full example (default: scenarios/examples/tiny.yaml, if present)");
 
   try {
     app.parse(argc, argv);
@@ -47,7 +50,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return run_command(run);
     if (*inspect_cmd) return inspect_command(inspect_file);
-    if (*reference_cmd) return reference_command();
+    if (*reference_cmd) return reference_command(example);
   } catch (const kochmon::sim::InputError& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return EXIT_BAD_INPUT;

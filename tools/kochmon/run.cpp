@@ -8,11 +8,14 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <numeric>
 
 #include "agents/builtin.h"
 #include "output/writer.h"
 #include "scenarios/load/loader.h"
+#include "scenarios/load/reference.h"
 #include "sim/core/error.h"
 #include "sim/engine/simulation.h"
 #include "tools/kochmon/commands.h"
@@ -158,8 +161,15 @@ int inspect_command(const std::string& file) {
   return EXIT_OK;
 }
 
-int reference_command() {
-  std::fputs(scenarios::reference_markdown(agents::builtin_registries()).c_str(), stdout);
+int reference_command(const std::string& example) {
+  std::ifstream in(example);
+  if (!in) {
+    std::fputs(scenarios::reference_markdown(agents::builtin_registries()).c_str(), stdout);
+    return EXIT_OK;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::fputs(scenarios::reference_markdown(agents::builtin_registries(), text.str()).c_str(), stdout);
   return EXIT_OK;
 }
 

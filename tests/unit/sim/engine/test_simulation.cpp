@@ -90,6 +90,48 @@ TEST(Determinism, ThreadCountsGiveBitIdenticalSeries) {
   EXPECT_GT(std::accumulate(one.begin(), one.end(), 0.0), 0.0);
 }
 
+//! Every rule, the logit combinator, bans, regimes, shocks, an urban labour market, household
+//! moves, the liquidity constraint with credit, and trajectories.
+RunConfig everything_config(const std::string& combine) {
+  auto c = two_region_config(4000, 30);
+  c.regions[0].urban = true;
+  c.regions[0].jobs_growth_pct = 1.0;
+  c.regions[1].shock_sd = 0.1;
+  c.decision.combine = combine;
+  c.decision.monthly_rate = 0.08;
+  c.decision.internal_move = DecisionConfig::InternalMove::household;
+  c.decision.liquidity_constraint = true;
+  c.decision.credit_som = Series::constant(10000);
+  if (combine == "sequential") c.decision.combine_params = {{"whether", 2}, {"where", 0}};
+  RuleSpec ht, nelm;
+  ht.rule = "harris_todaro";
+  ht.params = {{"b_ht", 0.2}, {"horizon_months", 24}, {"discount_monthly", 0.99},
+               {"asc_internal", 0.0}, {"asc_foreign", 0.0}};
+  nelm.rule = "nelm";
+  nelm.params = {{"b_nelm", 2.0}, {"rho", 2.0}, {"g", 1.0}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
+  c.decision.rules.push_back(ht);
+  c.decision.rules.push_back(nelm);
+  c.destinations[0].detection_monthly = Series::constant(0.05);
+  c.destinations[0].ban_shares = {0.5, 0.3, 0.2};
+  c.destinations[0].regimes = {{c.start, Regime::pre_eaeu}, {c.start + 12, Regime::eaeu}};
+  c.regimes[1].legalise_monthly = Series::constant(0.1);
+  c.abroad.training_share = Series::constant(0.3);
+  c.abroad.return_grant_som = Series::constant(5000);
+  c.output.trajectories_sample = 0.05;
+  return c;
+}
+
+TEST(Determinism, AllRulesAndFeaturesBitIdenticalAcrossThreadCounts) {
+  for (const std::string combine : {"logit", "weighted", "any", "all", "sequential"}) {
+    const auto c = everything_config(combine);
+    const auto one = run_all(c, 1);
+    const auto two = run_all(c, 2);
+    ASSERT_EQ(one.size(), two.size());
+    EXPECT_TRUE(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0) << combine;
+    EXPECT_GT(std::accumulate(one.begin(), one.end(), 0.0), 0.0);
+  }
+}
+
 TEST(Determinism, SameSeedSameResultDifferentSeedDifferentResult) {
   auto c = two_region_config(2000, 6);
   const auto a = run_all(c, 2);
