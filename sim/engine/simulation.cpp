@@ -12,6 +12,7 @@
 
 #include "sim/core/error.h"
 #include "sim/core/rng.h"
+#include "sim/engine/relative_deprivation.h"
 
 namespace kochmon::sim {
 namespace {
@@ -23,17 +24,6 @@ constexpr double MAX_URBAN_UNEMPLOYMENT = 0.95;
 // without work abroad dents remittances rather than stopping them (MODEL.md §6).
 constexpr double REMIT_SMOOTHING = 1.0 / 6.0;
 constexpr int ESTABLISHED_MONTHS = 12;  // a migrant household's income portfolio has settled
-
-// Relative deprivation is computed from a per-region income histogram on a fixed log grid:
-// bin b holds incomes y with floor(RD_SCALE·ln(1 + y/RD_UNIT)) = b; 0.4% wide bins.
-constexpr int RD_BINS = 4096;
-constexpr double RD_UNIT = 100.0, RD_SCALE = 256.0;
-
-int rd_bin(double y) {
-  const double b = RD_SCALE * std::log1p(std::max(0.0, y) / RD_UNIT);
-  return std::min(RD_BINS - 1, static_cast<int>(b));
-}
-double rd_edge(int b) { return RD_UNIT * std::expm1(b / RD_SCALE); }
 
 // Series recorded each step, in layout order.
 enum SeriesId : std::size_t {
@@ -126,7 +116,8 @@ ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sample
   l.series[S_HT_GAP] = {"ht_expected_wage_gap_som", "som/month",
                         "Harris–Todaro expected earnings gap p_d·w_d·fx_d − p_r·w_r", RD};
   l.series[S_MEAN_RD] = {"mean_relative_deprivation", "fraction",
-                         "Mean of Stark's relative deprivation RD_h over the region's households", R};
+                         "Mean of Stark's relative deprivation RD_h over the region's households, from the "
+                         "income distribution at the start of the month", R};
   l.series[S_VAR_WITH] = {"income_var_with_migrant", "som^2",
                           "Mean income variance (recent history) of households with a member abroad for 12 months or more", R};
   l.series[S_VAR_WITHOUT] = {"income_var_without_migrant", "som^2",
@@ -198,12 +189,12 @@ struct Simulation::Impl {
   std::vector<double> legal_share_d, permit_d, tax_d, legalise_d;  // D, by the regime in force
   double training_share = 0, grant_som = 0, credit_som = 0, poverty_line = 0;
   // Relative deprivation histograms (per region: count and income sums above each bin).
-  std::vector<double> rd_count, rd_sum, rd_n, rd_mean;
+  std::vector<IncomeHistogram> rd_hist;  // R, built at the start of each month
 
   // --- partial sums, one block per chunk, reduced in chunk order
   struct Offsets {
     std::size_t stock, stock_sl, dep, ret, exp, new_bans, bans, remit, remit_src, moves, active,
-        unemployed, hh, hh_abroad, persons, members, income, poor, rd, var_with, n_with, var_without, n_without, relvar_with, relvar_without,
+        unemployed, hh, hh_abroad, persons, members, income, poor, var_with, n_with, var_without, n_without, relvar_with, relvar_without,
         new_business, business, size;
   } off{};
   std::vector<double> partials;
@@ -263,7 +254,6 @@ struct Simulation::Impl {
     off.members = take(uR);
     off.income = take(uR);
     off.poor = take(uR);
-    off.rd = take(uR);
     off.var_with = take(uR);
     off.n_with = take(uR);
     off.var_without = take(uR);
@@ -294,10 +284,7 @@ struct Simulation::Impl {
     wage_som_mean12.assign(uD, 0.0);
     for (auto* v : {&legal_share_d, &permit_d, &tax_d, &legalise_d}) v->assign(uD, 0.0);
     for (const auto& rule : rules) needs_rd = needs_rd || rule->needs_relative_deprivation();
-    rd_count.assign(uR * RD_BINS, 0.0);
-    rd_sum.assign(uR * RD_BINS, 0.0);
-    rd_n.assign(uR, 0.0);
-    rd_mean.assign(uR, 0.0);
+    rd_hist.resize(uR);
 
     // Opening aggregates: everyone at home, incomes as generated; urban jobs fill the
     // employed share of the opening labour force.
@@ -445,49 +432,12 @@ struct Simulation::Impl {
     const auto& hh = world.households();
     const std::size_t H = hh.n_households();
     tbb::parallel_for(0, R, [&](int r) {
-      const auto ur = static_cast<std::size_t>(r);
-      double* cnt = &rd_count[ur * RD_BINS];
-      double* sum = &rd_sum[ur * RD_BINS];
-      std::fill(cnt, cnt + RD_BINS, 0.0);
-      std::fill(sum, sum + RD_BINS, 0.0);
-      double n = 0, total = 0;
-      for (std::size_t h = 0; h < H; ++h) {
-        if (hh.region[h] != r) continue;
-        const double y = hh.income_som[h];
-        const int b = rd_bin(y);
-        cnt[b] += 1;
-        sum[b] += y;
-        n += 1;
-        total += y;
-      }
-      // Turn into sums over the bins above: cnt[b] = households in bins > b, likewise sums;
-      // the bin's own households are kept in the last slots via the within-bin term.
-      double c_above = 0, s_above = 0;
-      for (int b = RD_BINS - 1; b >= 0; --b) {
-        const double c_b = cnt[b], s_b = sum[b];
-        cnt[b] = c_above;
-        sum[b] = s_above;
-        c_above += c_b;
-        s_above += s_b;
-      }
-      rd_n[ur] = n;
-      rd_mean[ur] = n > 0 ? total / n : 0.0;
+      auto& hist = rd_hist[static_cast<std::size_t>(r)];
+      hist.clear();
+      for (std::size_t h = 0; h < H; ++h)
+        if (hh.region[h] == r) hist.add(hh.income_som[h]);
+      hist.finish();
     });
-  }
-
-  //! RD_h = (1/N_r)·Σ_{y_j > y}(y_j − y)/ȳ_r, from the region's histogram: exact over the bins
-  //! above, and households of the same bin taken as spread evenly across it.
-  double relative_deprivation(int r, double y) const {
-    const auto ur = static_cast<std::size_t>(r);
-    const double n = rd_n[ur], mean = rd_mean[ur];
-    if (n <= 0 || mean <= 0) return 0.0;
-    const int b = rd_bin(y);
-    const std::size_t i = ur * RD_BINS + static_cast<std::size_t>(b);
-    double excess = rd_sum[i] - y * rd_count[i];
-    const double in_bin = (b > 0 ? rd_count[i - 1] : n) - rd_count[i];  // households in bin b
-    const double lo = rd_edge(b), hi = rd_edge(b + 1);
-    if (in_bin > 0 && hi > lo && y < hi) excess += in_bin * (hi - y) * (hi - y) / (2.0 * (hi - lo));
-    return std::max(0.0, excess) / (n * mean);
   }
 
   // --- 3: one household's month
@@ -625,7 +575,7 @@ struct Simulation::Impl {
     int home = 0;
     for (int k = 0; k < n_adults; ++k) home += hh.status[a0 + static_cast<std::size_t>(k)] != AdultStatus::away;
     int region_now = r;
-    const double rd = needs_rd ? relative_deprivation(r, income_before) : 0.0;
+    const double rd = needs_rd ? rd_hist[ur].relative_deprivation(income_before) : 0.0;
     if (home > 0 && cfg.decision.monthly_rate > 0) {
       // Which options this household can take: bans on every adult at home, and liquidity.
       bool restricted = false;
@@ -763,7 +713,6 @@ struct Simulation::Impl {
     part[off.members + un] += hh.size[h];
     part[off.income + un] += income;
     if (income / hh.size[h] < poverty_line) part[off.poor + un] += hh.size[h];
-    part[off.rd + un] += needs_rd ? rd : relative_deprivation(r, income_before);
     // NELM diagnostics compare the income risk of established migrant households with that of
     // households with nobody away; the months around a departure are a planned change of
     // income, not risk, and are left out of both.
@@ -817,7 +766,7 @@ struct Simulation::Impl {
       values[S_SHARE_ABROAD][r] = n_hh > 0 ? total[off.hh_abroad + r] / n_hh : 0.0;
       values[S_MEAN_INCOME][r] = n_hh > 0 ? total[off.income + r] / n_hh : 0.0;
       values[S_POVERTY][r] = total[off.members + r] > 0 ? total[off.poor + r] / total[off.members + r] : 0.0;
-      values[S_MEAN_RD][r] = n_hh > 0 ? total[off.rd + r] / n_hh : 0.0;
+      values[S_MEAN_RD][r] = rd_hist[r].mean_relative_deprivation();
       values[S_VAR_WITH][r] = n_with > 0 ? total[off.var_with + r] / n_with : 0.0;
       const double n_without = total[off.n_without + r];
       values[S_VAR_WITHOUT][r] = n_without > 0 ? total[off.var_without + r] / n_without : 0.0;
