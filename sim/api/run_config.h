@@ -73,7 +73,6 @@ struct DestinationConfig {
   Series wage_local;             // average monthly wage in the destination's currency
   Series unemployment;           // fraction
   Series cost_som;               // cost of going: travel, documents, fees
-  Series legal_share;            // share of arrivals who obtain legal status
   Series detection_monthly;      // probability an illegal migrant is detected and expelled
   Series remittance_fee;         // fraction of a transfer lost to fees
   std::vector<RegimeSpan> regimes{{Month{0}, Regime::visa}};  // sorted by month, first covers the start

@@ -96,7 +96,7 @@ void World::month_env(Month m, MonthEnv& env) const {
   env.month = m;
   for (auto* v : {&env.w_r, &env.u_r, &env.poverty_r, &env.farm_som_per_ha, &env.move_cost_som})
     v->resize(R);
-  for (auto* v : {&env.w_d, &env.fx_d, &env.u_d, &env.c_d, &env.fee_d, &env.detect_d, &env.legal_d})
+  for (auto* v : {&env.w_d, &env.fx_d, &env.u_d, &env.c_d, &env.fee_d, &env.detect_d})
     v->resize(D);
   const double home_per_usd = config_.currencies[static_cast<std::size_t>(home_currency_)].per_usd.at(m);
   env.som_per_usd = home_per_usd;
@@ -114,7 +114,6 @@ void World::month_env(Month m, MonthEnv& env) const {
     env.c_d[r] = env.move_cost_som[r];
     env.fee_d[r] = 0;
     env.detect_d[r] = 0;
-    env.legal_d[r] = 1;
   }
   for (std::size_t f = 0; f < config_.destinations.size(); ++f) {
     const auto& c = config_.destinations[f];
@@ -126,7 +125,6 @@ void World::month_env(Month m, MonthEnv& env) const {
     env.c_d[d] = c.cost_som.at(m);
     env.fee_d[d] = c.remittance_fee.at(m);
     env.detect_d[d] = c.detection_monthly.at(m);
-    env.legal_d[d] = c.legal_share.at(m);
   }
 }
 

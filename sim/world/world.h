@@ -20,7 +20,7 @@ struct MonthEnv {
   // per region
   std::vector<double> w_r, u_r, poverty_r, farm_som_per_ha, move_cost_som;
   // per destination
-  std::vector<double> w_d, fx_d, u_d, c_d, fee_d, detect_d, legal_d;
+  std::vector<double> w_d, fx_d, u_d, c_d, fee_d, detect_d;
 };
 
 class World {

@@ -40,7 +40,6 @@ inline sim::RunConfig two_region_config(double households_per_region = 2000, int
   d.wage_local = sim::Series::constant(30000);
   d.unemployment = sim::Series::constant(0.05);
   d.cost_som = sim::Series::constant(30000);
-  d.legal_share = sim::Series::constant(0.7);
   d.detection_monthly = sim::Series::constant(0.01);
   d.remittance_fee = sim::Series::constant(0.02);
   c.destinations.push_back(d);

@@ -1,0 +1,58 @@
+#ifndef KOCHMON_SCENARIOS_LOAD_CONTEXT_H
+#define KOCHMON_SCENARIOS_LOAD_CONTEXT_H
+
+// What the validation steps share during one load, and the scalar readers they use.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "scenarios/load/csv_table.h"
+#include "scenarios/load/diagnostics.h"
+#include "scenarios/load/tree.h"
+#include "scenarios/schema/schema.h"
+#include "sim/api/registry.h"
+#include "sim/api/run_config.h"
+
+namespace kochmon::scenarios {
+
+struct LoadContext {
+  Diagnostics& diag;
+  const sim::Registries& registries;
+  CsvCache csv;
+  std::string top_dir; // directory of the top scenario file: csv paths are rewritten from here
+  sim::Series::Mode default_mode = sim::Series::Mode::interpolate;
+};
+
+//! A finite number written in plain decimal or exponent notation; nullopt otherwise.
+std::optional<double> parse_number(const std::string& text);
+//! A whole number; nullopt otherwise.
+std::optional<std::int64_t> parse_integer(const std::string& text);
+//! ^[a-z][a-z0-9_]*$
+bool is_id(const std::string& text);
+//! The shortest text that reads back as exactly `v`.
+std::string format_number(double v);
+//! "a number in (0, 1]" / "a number >= 0" / "a number".
+std::string expected_in(const char* what, const schema::Range& range);
+
+//! Step 1: checks every key against the schema (unknown keys, missing required keys, types,
+//! ranges, rule and combinator names and their parameters), then puts the keys in schema order
+//! and fills in every default, so that the tree is the resolved scenario.
+void normalize(Node& root, LoadContext& ctx);
+
+//! Step 2: turns the normalized tree into a RunConfig, reading series (and CSV files) and
+//! checking what involves several keys (ids, currencies, time, size). csv paths in the tree
+//! are rewritten relative to ctx.top_dir.
+sim::RunConfig convert(Node& root, LoadContext& ctx);
+
+//! A <series> (a number, or a map of values:/csv: and modifiers), checked against `range`
+//! after factor. nullopt after an error.
+std::optional<sim::Series> read_series(Node& node, const std::string& shown,
+                                       const schema::Range& range, LoadContext& ctx);
+
+//! The tree as YAML text, keys in the order they are stored.
+std::string render_yaml(const Node& root);
+
+} // namespace kochmon::scenarios
+
+#endif

@@ -1,0 +1,391 @@
+// Step 2 of validation: the normalized tree becomes a RunConfig; series are read here, and
+// everything that involves several keys is checked.
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "scenarios/load/context.h"
+
+namespace kochmon::scenarios {
+
+namespace {
+
+constexpr int MAX_STEPS = 1200;
+constexpr std::size_t MAX_PLACES = 254; // regions + destinations
+constexpr double MAX_HOUSEHOLDS = 2e8;
+
+// Readers of values that normalize() has already checked: a bad value was reported there and
+// reads as a harmless zero here.
+const Node& at(const Node& map, const char* key) {
+  static const Node none;
+  const Node* n = map.is_map() ? map.get(key) : nullptr;
+  return n ? *n : none;
+}
+Node* at_mut(Node& map, const char* key) {
+  return map.is_map() ? map.get(key) : nullptr;
+}
+double num(const Node& map, const char* key) {
+  const Node& n = at(map, key);
+  return n.is_scalar() ? parse_number(n.scalar).value_or(0) : 0;
+}
+std::int64_t integer(const Node& map, const char* key) {
+  const Node& n = at(map, key);
+  return n.is_scalar() ? parse_integer(n.scalar).value_or(0) : 0;
+}
+std::string text(const Node& map, const char* key) {
+  const Node& n = at(map, key);
+  return n.is_scalar() ? n.scalar : std::string();
+}
+bool flag(const Node& map, const char* key) {
+  return text(map, key) == "true";
+}
+std::vector<double> numbers(const Node& map, const char* key) {
+  std::vector<double> out;
+  for (const Node& e : at(map, key).seq)
+    out.push_back(e.is_scalar() ? parse_number(e.scalar).value_or(0) : 0);
+  return out;
+}
+std::map<std::string, double> params(const Node& map, const char* key) {
+  std::map<std::string, double> out;
+  for (const auto& e : at(map, key).map)
+    out[e.key] = e.value.is_scalar() ? parse_number(e.value.scalar).value_or(0) : 0;
+  return out;
+}
+
+const schema::Range& range_of(const std::string& path) {
+  const schema::Key* k = schema::find(path);
+  KOCHMON_ASSERT(k != nullptr, "a series key is missing from the schema");
+  return k->range;
+}
+
+sim::Series series(Node& map, const char* key, const std::string& pattern, const std::string& shown,
+                   LoadContext& ctx) {
+  Node* n = at_mut(map, key);
+  if (n == nullptr) return sim::Series::constant(0); // required and missing: reported
+  auto s = read_series(*n, shown + "." + key, range_of(pattern + "." + key), ctx);
+  return s ? *s : sim::Series::constant(0);
+}
+
+std::string where(const Pos& p) {
+  return p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.col);
+}
+
+// destinations[].regimes: at least one, sorted strictly by from. Names and months were
+// checked by normalize().
+std::vector<sim::RegimeSpan> regime_spans(const Node& list, const std::string& shown,
+                                          Diagnostics& diag) {
+  std::vector<sim::RegimeSpan> out;
+  if (!list.is_seq()) return {{sim::Month{0}, sim::Regime::visa}};
+  if (list.seq.empty()) {
+    diag.error(list.pos, shown, "expected at least one regime",
+               "add e.g. - {from: 2010-01, regime: visa}");
+    return {{sim::Month{0}, sim::Regime::visa}};
+  }
+  for (std::size_t i = 0; i < list.seq.size(); ++i) {
+    const Node& e = list.seq[i];
+    const auto from = sim::Month::parse(text(e, "from"));
+    const std::string name = text(e, "regime");
+    int regime = -1;
+    for (int r = 0; r < sim::N_REGIMES; ++r)
+      if (name == sim::REGIME_NAMES[static_cast<std::size_t>(r)]) regime = r;
+    if (!from || regime < 0) continue; // reported by normalize()
+    if (!out.empty() && !(out.back().from < *from)) {
+      diag.error(at(e, "from").pos, shown + "[" + std::to_string(i) + "].from",
+                 "expected a month after " + out.back().from.str() +
+                     " (the regimes are sorted by from), got " + from->str(),
+                 "list the regimes in order of from, each month once");
+      continue;
+    }
+    out.push_back({*from, static_cast<sim::Regime>(regime)});
+  }
+  if (out.empty()) out.push_back({sim::Month{0}, sim::Regime::visa});
+  return out;
+}
+
+// Combinator parameters that name a position in decision.rules (unit "rule index", e.g.
+// sequential's whether and where) must be whole numbers below the number of rules.
+void check_rule_indices(const Node& decision, LoadContext& ctx) {
+  const Node& combine = at(decision, "combine");
+  const Node& params = at(decision, "combine_params");
+  const Node& rules = at(decision, "rules");
+  if (!combine.is_scalar() || !params.is_map() || !rules.is_seq()) return;
+  const sim::PluginInfo* info = ctx.registries.combinators.find(combine.scalar);
+  if (info == nullptr) return;
+  const std::size_t n = rules.seq.size();
+  for (const auto& p : info->params) {
+    if (p.unit != "rule index") continue;
+    const Node* given = params.get(p.name);
+    if (given == nullptr || !given->is_scalar()) continue;
+    const auto v = parse_number(given->scalar);
+    if (!v || *v < p.min || *v > p.max) continue; // reported by normalize()
+    if (*v != std::floor(*v) || *v < 0 || *v >= static_cast<double>(n)) {
+      ctx.diag.error(given->pos, "decision.combine_params." + p.name,
+                     "expected a rule index, a whole number below " + std::to_string(n) +
+                         " (the number of decision.rules), got " + given->scalar,
+                     "the first rule of decision.rules is 0");
+    }
+  }
+}
+
+} // namespace
+
+sim::RunConfig convert(Node& root, LoadContext& ctx) {
+  sim::RunConfig cfg;
+  Diagnostics& diag = ctx.diag;
+  cfg.name = text(root, "name");
+  cfg.description = text(root, "description");
+  cfg.seed = static_cast<std::uint64_t>(std::max<std::int64_t>(0, integer(root, "seed")));
+  cfg.world_seed =
+      root.get("world_seed") != nullptr
+          ? static_cast<std::uint64_t>(std::max<std::int64_t>(0, integer(root, "world_seed")))
+          : cfg.seed;
+  cfg.scale = num(root, "scale");
+
+  // time
+  const Node& time = at(root, "time");
+  const auto start = sim::Month::parse(text(time, "start"));
+  const auto end = sim::Month::parse(text(time, "end"));
+  if (start && end) {
+    cfg.start = *start;
+    cfg.end = *end;
+    if (*end < *start) {
+      diag.error(at(time, "end").pos, "time.end",
+                 end->str() + " is before time.start (" + start->str() + ")",
+                 "move time.end after time.start");
+    } else if (cfg.n_steps() > MAX_STEPS) {
+      diag.error(at(time, "end").pos, "time.end",
+                 "the run has " + std::to_string(cfg.n_steps()) + " months, more than " +
+                     std::to_string(MAX_STEPS),
+                 "shorten the period between time.start and time.end");
+    }
+  }
+  ctx.default_mode = text(time, "annual_series") == "hold" ? sim::Series::Mode::hold
+                                                           : sim::Series::Mode::interpolate;
+
+  // currencies
+  Node* currencies = at_mut(root, "currencies");
+  std::vector<std::string> currency_ids;
+  if (currencies != nullptr) {
+    cfg.home_currency = text(*currencies, "home");
+    if (Node* per_usd = at_mut(*currencies, "per_usd"); per_usd && per_usd->is_map()) {
+      if (per_usd->map.empty())
+        diag.error(per_usd->pos, "currencies.per_usd", "expected at least one currency",
+                   "add the home currency, e.g. som: 1");
+      for (auto& e : per_usd->map) {
+        const std::string shown = "currencies.per_usd." + e.key;
+        if (!is_id(e.key)) {
+          diag.error(e.key_pos, shown,
+                     "expected a currency id (a-z, 0-9 and _, starting with a letter)");
+          continue;
+        }
+        auto s = read_series(e.value, shown, range_of("currencies.per_usd"), ctx);
+        cfg.currencies.push_back({e.key, s ? *s : sim::Series::constant(1)});
+        currency_ids.push_back(e.key);
+      }
+      const Node& home = at(*currencies, "home");
+      if (home.is_scalar() && is_id(home.scalar) && !currency_ids.empty() &&
+          std::find(currency_ids.begin(), currency_ids.end(), home.scalar) == currency_ids.end())
+        diag.error(home.pos, "currencies.home", "unknown currency '" + home.scalar + "'",
+                   suggest(home.scalar, currency_ids, "currencies"));
+    }
+  }
+
+  // regions and destinations
+  std::map<std::string, Pos> ids;
+  auto check_id = [&](const Node& place, const std::string& shown) {
+    const Node& id = at(place, "id");
+    if (!id.is_scalar() || !is_id(id.scalar)) return;
+    if (auto it = ids.find(id.scalar); it != ids.end()) {
+      diag.error(id.pos, shown + ".id", "duplicate id '" + id.scalar + "'",
+                 "the first is at " + where(it->second) +
+                     "; ids are unique across regions "
+                     "and destinations");
+    } else {
+      ids[id.scalar] = id.pos;
+    }
+  };
+  Node* regions = at_mut(root, "regions");
+  double households = 0;
+  if (regions != nullptr && regions->is_seq()) {
+    if (regions->seq.empty() || regions->seq.size() > MAX_PLACES)
+      diag.error(regions->pos, "regions",
+                 "expected 1 to " + std::to_string(MAX_PLACES) + " regions, got " +
+                     std::to_string(regions->seq.size()));
+    if (regions->seq.size() <= MAX_PLACES) {
+      for (std::size_t i = 0; i < regions->seq.size(); ++i) {
+        Node& r = regions->seq[i];
+        const std::string shown = "regions[" + std::to_string(i) + "]";
+        if (!r.is_map()) continue;
+        check_id(r, shown);
+        sim::RegionConfig rc;
+        rc.id = text(r, "id");
+        rc.name = text(r, "name");
+        rc.population = num(r, "population");
+        rc.household_size = num(r, "household_size");
+        rc.working_age_share = num(r, "working_age_share");
+        rc.activity_rate = num(r, "activity_rate");
+        rc.rural_share = num(r, "rural_share");
+        rc.land_ha_mean = num(r, "land_ha_mean");
+        rc.urban = flag(r, "urban");
+        rc.south = flag(r, "south");
+        rc.lat_deg = num(r, "lat");
+        rc.lon_deg = num(r, "lon");
+        rc.wage_som = series(r, "wage_som", "regions[]", shown, ctx);
+        rc.unemployment = series(r, "unemployment", "regions[]", shown, ctx);
+        rc.poverty_rate = series(r, "poverty_rate", "regions[]", shown, ctx);
+        rc.farm_income_som_per_ha = series(r, "farm_income_som_per_ha", "regions[]", shown, ctx);
+        rc.move_cost_som = series(r, "move_cost_som", "regions[]", shown, ctx);
+        rc.shock_sd = num(r, "shock_sd");
+        rc.jobs_growth_pct = num(r, "jobs_growth_pct");
+        if (rc.jobs_growth_pct != 0 && !rc.urban)
+          diag.error(at(r, "jobs_growth_pct").pos, shown + ".jobs_growth_pct",
+                     "only an urban region has a stock of jobs that grows",
+                     "set urban: true in this region, or remove jobs_growth_pct");
+        if (rc.household_size >= 1) households += rc.population / rc.household_size;
+        cfg.regions.push_back(std::move(rc));
+      }
+    }
+  }
+  if (regions != nullptr && cfg.scale * households > MAX_HOUSEHOLDS) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "too many households: scale x sum of population / household_size is %.3g, "
+                  "more than %.0e",
+                  cfg.scale * households, MAX_HOUSEHOLDS);
+    diag.error(regions->pos, "regions", buf, "lower scale, or check the populations");
+  }
+  Node* destinations = at_mut(root, "destinations");
+  if (destinations != nullptr && destinations->is_seq()) {
+    for (std::size_t i = 0; i < destinations->seq.size(); ++i) {
+      Node& d = destinations->seq[i];
+      const std::string shown = "destinations[" + std::to_string(i) + "]";
+      if (!d.is_map()) continue;
+      check_id(d, shown);
+      sim::DestinationConfig dc;
+      dc.id = text(d, "id");
+      dc.name = text(d, "name");
+      dc.currency = text(d, "currency");
+      const Node& currency = at(d, "currency");
+      if (currency.is_scalar() && is_id(currency.scalar) && !currency_ids.empty() &&
+          std::find(currency_ids.begin(), currency_ids.end(), dc.currency) == currency_ids.end())
+        diag.error(currency.pos, shown + ".currency", "unknown currency '" + dc.currency + "'",
+                   suggest(dc.currency, currency_ids, "currencies"));
+      dc.lat_deg = num(d, "lat");
+      dc.lon_deg = num(d, "lon");
+      dc.wage_local = series(d, "wage_local", "destinations[]", shown, ctx);
+      dc.unemployment = series(d, "unemployment", "destinations[]", shown, ctx);
+      dc.cost_som = series(d, "cost_som", "destinations[]", shown, ctx);
+      dc.detection_monthly = series(d, "detection_monthly", "destinations[]", shown, ctx);
+      dc.remittance_fee = series(d, "remittance_fee", "destinations[]", shown, ctx);
+      dc.regimes = regime_spans(at(d, "regimes"), shown + ".regimes", diag);
+      dc.fx_volatility = num(d, "fx_volatility");
+      dc.shock_correlation = num(d, "shock_correlation");
+      const std::vector<double> bans = numbers(d, "ban_shares");
+      if (bans.size() == dc.ban_shares.size())
+        std::copy(bans.begin(), bans.end(), dc.ban_shares.begin());
+      cfg.destinations.push_back(std::move(dc));
+    }
+    const std::size_t places = (regions != nullptr && regions->is_seq() ? regions->seq.size() : 0) +
+                               destinations->seq.size();
+    if (regions != nullptr && regions->is_seq() && regions->seq.size() <= MAX_PLACES &&
+        places > MAX_PLACES)
+      diag.error(destinations->pos, "destinations",
+                 "regions and destinations together number " + std::to_string(places) +
+                     ", more than " + std::to_string(MAX_PLACES),
+                 "a run has at most " + std::to_string(MAX_PLACES) +
+                     " places; merge some regions or destinations");
+  }
+
+  // regimes
+  if (Node* regimes = at_mut(root, "regimes")) {
+    for (int i = 0; i < sim::N_REGIMES; ++i) {
+      const char* name = sim::REGIME_NAMES[static_cast<std::size_t>(i)];
+      Node* section = at_mut(*regimes, name);
+      if (section == nullptr) continue;
+      const std::string path = std::string("regimes.") + name;
+      sim::RegimeConfig& rc = cfg.regimes[static_cast<std::size_t>(i)];
+      rc.legal_share = series(*section, "legal_share", path, path, ctx);
+      rc.permit_cost_som = series(*section, "permit_cost_som", path, path, ctx);
+      rc.income_tax = series(*section, "income_tax", path, path, ctx);
+      rc.legalise_monthly = series(*section, "legalise_monthly", path, path, ctx);
+    }
+  }
+
+  // population, home labour
+  Node none;
+  Node* population_node = at_mut(root, "population");
+  Node& population = population_node ? *population_node : none;
+  cfg.population.women_share = num(population, "women_share");
+  cfg.population.age_band_shares = numbers(population, "age_band_shares");
+  cfg.population.skill_shares = numbers(population, "skill_shares");
+  cfg.population.skill_wage_factor = numbers(population, "skill_wage_factor");
+  cfg.population.wage_sigma = num(population, "wage_sigma");
+  cfg.population.max_household_size =
+      static_cast<double>(integer(population, "max_household_size"));
+  cfg.population.savings_rate = num(population, "savings_rate");
+  cfg.population.initial_savings_months = num(population, "initial_savings_months");
+  cfg.population.poverty_line_som =
+      series(population, "poverty_line_som", "population", "population", ctx);
+  cfg.home_labour.job_finding_monthly = num(at(root, "home_labour"), "job_finding_monthly");
+
+  // shocks
+  const Node& shocks = at(root, "shocks");
+  cfg.shocks.persistence = num(shocks, "persistence");
+  cfg.shocks.household_sd = num(shocks, "household_sd");
+
+  // decision
+  Node* decision_node = at_mut(root, "decision");
+  Node& decision = decision_node ? *decision_node : none;
+  cfg.decision.combine = text(decision, "combine");
+  cfg.decision.combine_params = params(decision, "combine_params");
+  cfg.decision.monthly_rate = num(decision, "monthly_rate");
+  cfg.decision.internal_move = text(decision, "internal_move") == "household"
+                                   ? sim::DecisionConfig::InternalMove::household
+                                   : sim::DecisionConfig::InternalMove::member;
+  const Node& rules = at(decision, "rules");
+  if (rules.is_seq() && rules.seq.empty())
+    diag.error(rules.pos, "decision.rules", "expected at least one rule",
+               "add a rule, e.g. - rule: push_pull");
+  for (const Node& r : rules.seq) {
+    sim::RuleSpec spec;
+    spec.rule = text(r, "rule");
+    spec.weight = num(r, "weight");
+    spec.params = params(r, "params");
+    cfg.decision.rules.push_back(std::move(spec));
+  }
+  cfg.decision.liquidity_constraint = flag(decision, "liquidity_constraint");
+  cfg.decision.credit_som = series(decision, "credit_som", "decision", "decision", ctx);
+  check_rule_indices(decision, ctx);
+
+  // abroad, output
+  const Node& abroad = at(root, "abroad");
+  cfg.abroad.job_finding_monthly = num(abroad, "job_finding_monthly");
+  cfg.abroad.job_loss_monthly = num(abroad, "job_loss_monthly");
+  cfg.abroad.remit_share = num(abroad, "remit_share");
+  cfg.abroad.return_monthly = num(abroad, "return_monthly");
+  cfg.abroad.return_unemployed_monthly = num(abroad, "return_unemployed_monthly");
+  cfg.abroad.long_unemployed_months = static_cast<int>(integer(abroad, "long_unemployed_months"));
+  cfg.abroad.network_job_effect = num(abroad, "network_job_effect");
+  cfg.abroad.network_scale = num(abroad, "network_scale");
+  cfg.abroad.illegal_job_factor = num(abroad, "illegal_job_factor");
+  cfg.abroad.training_job_effect = num(abroad, "training_job_effect");
+  cfg.abroad.savings_target_months = num(abroad, "savings_target_months");
+  cfg.abroad.return_target_monthly = num(abroad, "return_target_monthly");
+  cfg.abroad.return_wage_fall = num(abroad, "return_wage_fall");
+  cfg.abroad.return_grant_effect = num(abroad, "return_grant_effect");
+  cfg.abroad.business_base = num(abroad, "business_base");
+  cfg.abroad.business_savings_effect = num(abroad, "business_savings_effect");
+  cfg.abroad.business_income_factor = num(abroad, "business_income_factor");
+  if (Node* abroad_mut = at_mut(root, "abroad")) {
+    cfg.abroad.training_share = series(*abroad_mut, "training_share", "abroad", "abroad", ctx);
+    cfg.abroad.return_grant_som = series(*abroad_mut, "return_grant_som", "abroad", "abroad", ctx);
+  }
+  const Node& output = at(root, "output");
+  cfg.output.compression = static_cast<int>(integer(output, "compression"));
+  cfg.output.chunk_months = static_cast<int>(integer(output, "chunk_months"));
+  cfg.output.trajectories_sample = num(at(output, "trajectories"), "sample");
+  return cfg;
+}
+
+} // namespace kochmon::scenarios

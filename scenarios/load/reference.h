@@ -1,0 +1,20 @@
+#ifndef KOCHMON_SCENARIOS_LOAD_REFERENCE_H
+#define KOCHMON_SCENARIOS_LOAD_REFERENCE_H
+
+#include <string>
+
+#include "sim/api/registry.h"
+
+namespace kochmon::scenarios {
+
+//! scenarios/REFERENCE.md with `example_yaml` (the text of scenarios/examples/tiny.yaml) as
+//! its full example. reference_markdown(registries) uses a built-in example instead; callers
+//! that have tiny.yaml pass it here.
+std::string reference_markdown(const sim::Registries& registries, const std::string& example_yaml);
+
+//! The example used when scenarios/examples/tiny.yaml is not given.
+const std::string& builtin_example_yaml();
+
+} // namespace kochmon::scenarios
+
+#endif
