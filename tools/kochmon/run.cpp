@@ -1,25 +1,21 @@
 // `kochmon run`: scenario → world → steps → HDF5, with a short summary on stdout.
 
 #include <fmt/format.h>
-#include <tbb/global_control.h>
 #include <tbb/info.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <numeric>
+#include <optional>
 
 #include "agents/builtin.h"
-#include "output/writer.h"
 #include "scenarios/load/loader.h"
-#include "scenarios/load/reference.h"
 #include "sim/core/error.h"
-#include "sim/engine/simulation.h"
 #include "tools/kochmon/commands.h"
 #include "tools/kochmon/progress.h"
+#include "tools/kochmon/run_one.h"
 
 namespace kochmon::tools {
 namespace {
@@ -32,81 +28,80 @@ extern "C" void on_signal(int sig) {
   g_stop.store(true);
 }
 
-//! Passes every step on to the file and keeps what the closing summary needs.
-class SummaryRecorder final : public sim::Recorder {
+//! Keeps what the closing summary needs: the last step and a year of remittances.
+class SummaryObserver final : public sim::Recorder {
  public:
-  explicit SummaryRecorder(sim::Recorder& inner) : inner_(inner) {}
   void begin(const sim::RunInfo& info, const sim::ResultsLayout& layout) override {
     layout_ = &layout;
     info_ = info;
-    inner_.begin(info, layout);
   }
   void record(int step, std::span<const std::span<const double>> values) override {
-    inner_.record(step, values);
     last_.assign(values.size(), {});
     for (std::size_t i = 0; i < values.size(); ++i) last_[i].assign(values[i].begin(), values[i].end());
-    const std::size_t remit = index("remittances_usd");
-    const double usd = std::accumulate(values[remit].begin(), values[remit].end(), 0.0);
-    if (step >= info_.n_steps - 12) remit_last_year_usd_ += usd;
+    const auto& usd = values[index("remittances_usd")];
+    if (step >= info_.n_steps - 12) remit_last_year_usd_ += std::accumulate(usd.begin(), usd.end(), 0.0);
   }
-  void finish(const sim::RunSummary& s) override { inner_.finish(s); }
+  void finish(const sim::RunSummary& s) override { summary_ = s; }
 
   std::size_t index(const std::string& name) const {
     for (std::size_t i = 0; i < layout_->series.size(); ++i)
       if (layout_->series[i].name == name) return i;
     return 0;
   }
-  const sim::ResultsLayout* layout_ = nullptr;
+  const std::vector<double>& last(const std::string& name) const { return last_[index(name)]; }
+
   sim::RunInfo info_;
-  std::vector<std::vector<double>> last_;
+  sim::RunSummary summary_;
   double remit_last_year_usd_ = 0;
 
  private:
-  sim::Recorder& inner_;
+  const sim::ResultsLayout* layout_ = nullptr;
+  std::vector<std::vector<double>> last_;
 };
 
-std::string default_output(const sim::RunConfig& c) {
-  return fmt::format("runs/{}-seed{}.h5", c.name, c.seed);
-}
-
-void print_summary(const sim::RunConfig& cfg, const sim::Simulation& sim, const SummaryRecorder& rec,
-                   const sim::RunOutcome& out, const std::string& path, int threads) {
-  const auto& w = sim.world();
-  const auto stock = rec.last_[rec.index("stock")];
-  const auto share = rec.last_[rec.index("share_households_abroad")];
-  const auto pop = rec.last_[rec.index("population_home")];
-  const int R = w.n_regions(), D = w.n_destinations();
-  std::vector<double> by_dest(static_cast<std::size_t>(D), 0.0);
-  for (int r = 0; r < R; ++r)
-    for (int d = 0; d < D; ++d) by_dest[static_cast<std::size_t>(d)] += stock[static_cast<std::size_t>(r * D + d)];
+void print_summary(const sim::RunConfig& cfg, const sim::World& w, const SummaryObserver& obs,
+                   const std::string& path) {
+  const auto& stock = obs.last("stock");
+  const auto& share = obs.last("share_households_abroad");
+  const auto& pop = obs.last("population_home");
+  const auto R = static_cast<std::size_t>(w.n_regions()), D = static_cast<std::size_t>(w.n_destinations());
+  std::vector<double> by_dest(D, 0.0);
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t d = 0; d < D; ++d) by_dest[d] += stock[r * D + d];
   double abroad = 0, internal = 0;
-  for (int d = 0; d < D; ++d) (w.is_foreign(d) ? abroad : internal) += by_dest[static_cast<std::size_t>(d)];
-  const double hh_steps = static_cast<double>(w.households().n_households()) * out.steps_done;
+  for (std::size_t d = 0; d < D; ++d) (d >= R ? abroad : internal) += by_dest[d];
+  const double seconds = obs.summary_.wall_seconds;
+  const double hh_steps = static_cast<double>(obs.info_.households) * obs.summary_.steps_done;
   std::printf("kochmon run: %s, seed %llu, scale %g, %s to %s (%d months), %d thread(s)\n",
               cfg.name.c_str(), static_cast<unsigned long long>(cfg.seed), cfg.scale,
-              cfg.start.str().c_str(), cfg.end.str().c_str(), out.steps_done, threads);
-  std::printf("  households %zu, persons %lld (simulated); %.2f s, %.3g household-steps/s\n",
-              w.households().n_households(), static_cast<long long>(w.persons()), out.wall_seconds,
-              hh_steps / std::max(1e-9, out.wall_seconds));
+              cfg.start.str().c_str(), cfg.end.str().c_str(), obs.summary_.steps_done, obs.info_.threads);
+  std::printf("  households %lld, persons %lld (simulated); %.2f s, %.3g household-steps/s\n",
+              static_cast<long long>(obs.info_.households), static_cast<long long>(obs.info_.persons),
+              seconds, hh_steps / std::max(1e-9, seconds));
   std::printf("  at %s: %.0f persons abroad, %.0f away in other regions\n", cfg.end.str().c_str(),
               abroad, internal);
   const auto ids = w.destination_ids();
-  for (int d = w.n_regions(); d < D; ++d)
-    std::printf("    %-12s %10.0f  (%.1f%%)\n", ids[static_cast<std::size_t>(d)].c_str(),
-                by_dest[static_cast<std::size_t>(d)],
-                abroad > 0 ? 100.0 * by_dest[static_cast<std::size_t>(d)] / abroad : 0.0);
+  for (std::size_t d = R; d < D; ++d)
+    std::printf("    %-12s %10.0f  (%.1f%%)\n", ids[d].c_str(), by_dest[d],
+                abroad > 0 ? 100.0 * by_dest[d] / abroad : 0.0);
   double hh_abroad = 0, pop_total = 0;
-  for (int r = 0; r < R; ++r) {
-    // population_home is persons; weight the regional household shares by persons at home.
-    hh_abroad += share[static_cast<std::size_t>(r)] * pop[static_cast<std::size_t>(r)];
-    pop_total += pop[static_cast<std::size_t>(r)];
+  for (std::size_t r = 0; r < R; ++r) {
+    hh_abroad += share[r] * pop[r];  // regional household shares weighted by persons at home
+    pop_total += pop[r];
   }
   std::printf("  households with a member abroad: %.1f%%; remittances in the last 12 months: USD %.3g bn\n",
-              pop_total > 0 ? 100.0 * hh_abroad / pop_total : 0.0, rec.remit_last_year_usd_ / 1e9);
+              pop_total > 0 ? 100.0 * hh_abroad / pop_total : 0.0, obs.remit_last_year_usd_ / 1e9);
   std::printf("  written: %s\n", path.c_str());
 }
 
-}  // namespace
+struct RunArgs {
+  std::string scenario;
+  std::string output;  // empty: runs/<name>-seed<seed>.h5
+  int threads = 0;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> sets;
+  bool quiet = false;
+};
 
 int run_command(const RunArgs& args) {
   const auto registries = agents::builtin_registries();
@@ -115,62 +110,51 @@ int run_command(const RunArgs& args) {
   lo.seed = args.seed;
   const sim::RunConfig cfg = scenarios::load_scenario(args.scenario, registries, lo);
 
-  const int threads = args.threads > 0 ? args.threads : tbb::info::default_concurrency();
-  tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-
-  std::string path = args.output;
-  if (path.empty()) {
-    path = default_output(cfg);
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  RunOneOptions ro;
+  ro.output = args.output;
+  if (ro.output.empty()) {
+    ro.output = fmt::format("runs/{}-seed{}.h5", cfg.name, cfg.seed);
+    std::filesystem::create_directories(std::filesystem::path(ro.output).parent_path());
   }
-  output::WriterOptions wo;
-  wo.path = path;
-  wo.compression = cfg.output.compression;
-  wo.chunk_months = cfg.output.chunk_months;
-  wo.run_id = output::new_run_id();
+  ro.threads = args.threads > 0 ? args.threads : tbb::info::default_concurrency();
+  ro.stop = &g_stop;
+  ProgressBar bar("kochmon run", !args.quiet);
+  ro.progress = [&bar](int done, int total) { bar.update(done, total); };
+  SummaryObserver observer;
+  ro.observer = &observer;
 
   if (!args.quiet) std::fprintf(stderr, "kochmon: building the world of '%s'...\n", cfg.name.c_str());
-  sim::Simulation simulation(cfg, registries);
-  auto file = output::make_h5_recorder(wo);
-  SummaryRecorder rec(*file);
-
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  ProgressBar bar("kochmon run", !args.quiet);
-  sim::RunOptions ro;
-  ro.threads = threads;
-  ro.stop = &g_stop;
-  ro.progress = [&bar](int done, int total) { bar.update(done, total); };
-  const sim::RunOutcome out = simulation.run(rec, ro);
+  const sim::RunOutcome out = run_one(cfg, registries, ro, [&](const sim::Simulation& s) {
+    bar.finish();
+    if (!args.quiet) print_summary(cfg, s.world(), observer, ro.output);
+  });
   bar.finish();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (out.interrupted) {
-    file.reset();  // removes the temporary file: nothing half-written remains
     const int sig = g_signal.load();
     std::fprintf(stderr, "kochmon: interrupted by %s after %d of %d months; no result written\n",
                  sig == SIGINT ? "SIGINT" : "SIGTERM", out.steps_done, cfg.n_steps());
     return 128 + sig;
   }
-  if (!args.quiet) print_summary(cfg, simulation, rec, out, path, threads);
   return EXIT_OK;
 }
 
-int inspect_command(const std::string& file) {
-  std::fputs(output::inspect(file).c_str(), stdout);
-  return EXIT_OK;
-}
+}  // namespace
 
-int reference_command(const std::string& example) {
-  std::ifstream in(example);
-  if (!in) {
-    std::fputs(scenarios::reference_markdown(agents::builtin_registries()).c_str(), stdout);
-    return EXIT_OK;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  std::fputs(scenarios::reference_markdown(agents::builtin_registries(), text.str()).c_str(), stdout);
-  return EXIT_OK;
+Action add_run_command(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("run", "Simulate a scenario and write its trajectories to HDF5");
+  cmd->add_option("scenario", args->scenario, "Scenario YAML file")->required();
+  cmd->add_option("-o,--output", args->output, "Result file (default: runs/<name>-seed<seed>.h5)");
+  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--seed", args->seed, "Random seed, overrides the scenario's seed");
+  cmd->add_option("--set", args->sets, "Override a scenario key: key.path=value (repeatable)");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress bar and no summary");
+  return [cmd, args]() { return *cmd ? run_command(*args) : -1; };
 }
 
 }  // namespace kochmon::tools
