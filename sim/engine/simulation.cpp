@@ -802,6 +802,32 @@ struct Simulation::Impl {
     }
   }
 
+  // The household store's mutable arrays and the aggregates carried from month to month.
+  template <class Io>
+  void state_arrays(Io&& io) {
+    auto& hh = world.households();
+    io("households.region", hh.region);
+    io("households.savings_som", hh.savings_som);
+    io("households.income_som", hh.income_som);
+    io("households.remit_som", hh.remit_som);
+    io("households.income_mean_som", hh.income_mean_som);
+    io("households.income_var", hh.income_var);
+    io("households.shock", hh.shock);
+    io("adults.status", hh.status);
+    io("adults.dest", hh.dest);
+    io("adults.away_flags", hh.away_flags);
+    io("adults.since_step", hh.since_step);
+    io("adults.months_jobless", hh.months_jobless);
+    io("adults.earnings_abroad_som", hh.earnings_abroad_som);
+    io("adults.ban_dest", hh.ban_dest);
+    io("adults.ban_until", hh.ban_until);
+    io("engine.N_rd", N_rd);
+    io("engine.P_r", P_r);
+    io("engine.income_mean_r", income_mean_r);
+    io("engine.labour_force", labour_force);
+    io("engine.jobs0", jobs0);
+  }
+
   void step(std::vector<std::vector<double>>& values) {
     prepare();
     std::fill(partials.begin(), partials.end(), 0.0);
@@ -849,6 +875,23 @@ std::size_t Simulation::series_index(const std::string& name) const {
   return 0;
 }
 
+void Simulation::save_state(StateWriter& out) const {
+  std::vector<std::int64_t> step{step_};
+  out.put_vector("engine.step", step);
+  impl_->state_arrays([&out](const std::string& name, const auto& v) { out.put_vector(name, v); });
+}
+
+void Simulation::restore_state(const StateReader& in) {
+  std::vector<std::int64_t> step(1);
+  in.get_vector("engine.step", step);
+  if (step[0] < 0 || step[0] > config_.n_steps())
+    throw InputError("checkpoint: step " + std::to_string(step[0]) + " is outside this run of " +
+                     std::to_string(config_.n_steps()) + " months");
+  impl_->state_arrays([&in](const std::string& name, auto& v) { in.get_vector(name, v); });
+  step_ = static_cast<int>(step[0]);
+  impl_->t = step_;
+}
+
 void Simulation::step() {
   KOCHMON_ASSERT(step_ < config_.n_steps(), "step past the end of the run");
   impl_->step(values_);
@@ -858,6 +901,7 @@ void Simulation::step() {
 RunOutcome Simulation::run(Recorder& recorder, const RunOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   recorder.begin(info(options.threads), layout_);
+  if (options.replay) options.replay(recorder);
   std::vector<std::span<const double>> spans(values_.size());
   RunOutcome out;
   while (step_ < config_.n_steps()) {
@@ -869,6 +913,7 @@ RunOutcome Simulation::run(Recorder& recorder, const RunOptions& options) {
     for (std::size_t i = 0; i < values_.size(); ++i) spans[i] = values_[i];
     recorder.record(step_ - 1, spans);
     if (options.progress) options.progress(step_, config_.n_steps());
+    if (options.after_step) options.after_step(step_);
   }
   out.steps_done = step_;
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

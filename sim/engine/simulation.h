@@ -20,6 +20,7 @@
 #include "sim/api/registry.h"
 #include "sim/api/results.h"
 #include "sim/api/run_config.h"
+#include "sim/api/state.h"
 #include "sim/world/world.h"
 
 namespace kochmon::sim {
@@ -30,6 +31,11 @@ struct RunOptions {
   std::function<void(int, int)> progress;
   //! Checked at every step boundary; when set, the run stops after the current step.
   const std::atomic<bool>* stop = nullptr;
+  //! Called on the calling thread after each step is recorded, with the steps done (for
+  //! periodic checkpoints).
+  std::function<void(int)> after_step;
+  //! A resumed run: re-records the steps done before the checkpoint, after recorder.begin().
+  std::function<void(Recorder&)> replay;
 };
 
 struct RunOutcome {
@@ -61,6 +67,12 @@ class Simulation {
   std::span<const double> values(std::size_t i) const { return values_[i]; }
   //! Index of a series by name (for tests).
   std::size_t series_index(const std::string& name) const;
+
+  //! Everything that changes during a run (households and the carried aggregates), for a
+  //! checkpoint. restore_state() on a simulation built from the same scenario continues the
+  //! run bit-identically.
+  void save_state(StateWriter& out) const;
+  void restore_state(const StateReader& in);
 
  private:
   struct Impl;

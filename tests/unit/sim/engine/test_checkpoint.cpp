@@ -1,0 +1,105 @@
+// A run stopped at any step and restored into a fresh simulation continues bit-identically,
+// whatever the thread counts before and after.
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <cstring>
+#include <map>
+
+#include "agents/builtin.h"
+#include "sim/engine/simulation.h"
+#include "tests/support/configs.h"
+
+namespace kochmon::sim {
+namespace {
+
+class MemoryState final : public StateWriter, public StateReader {
+ public:
+  void put(const std::string& name, std::span<const std::byte> bytes) override {
+    arrays_[name].assign(bytes.begin(), bytes.end());
+  }
+  std::vector<std::byte> get(const std::string& name) const override {
+    auto it = arrays_.find(name);
+    if (it == arrays_.end()) throw InputError("no " + name);
+    return it->second;
+  }
+  std::map<std::string, std::vector<std::byte>> arrays_;
+};
+
+RunConfig busy_config() {
+  auto c = tests::two_region_config(3000, 30);
+  c.regions[0].urban = true;
+  c.decision.monthly_rate = 0.1;
+  c.decision.internal_move = DecisionConfig::InternalMove::household;
+  c.destinations[0].detection_monthly = Series::constant(0.05);
+  c.destinations[0].ban_shares = {0.5, 0.3, 0.2};
+  RuleSpec nelm;
+  nelm.rule = "nelm";
+  nelm.params = {{"b_nelm", 2.0}, {"rho", 2.0}, {"g", 1.0}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
+  c.decision.rules.push_back(nelm);
+  return c;
+}
+
+std::vector<double> tail(Simulation& sim, int steps) {
+  std::vector<double> out;
+  for (int t = 0; t < steps; ++t) {
+    sim.step();
+    for (std::size_t i = 0; i < sim.layout().series.size(); ++i) {
+      auto v = sim.values(i);
+      out.insert(out.end(), v.begin(), v.end());
+    }
+  }
+  return out;
+}
+
+TEST(Checkpoint, RestoredRunContinuesBitIdentically) {
+  const auto c = busy_config();
+  const auto reg = agents::builtin_registries();
+  for (int stop_at : {1, 7, 19}) {
+    for (auto [before, after] : {std::pair{1, 2}, std::pair{2, 1}}) {
+      std::vector<double> straight, resumed;
+      MemoryState state;
+      {
+        tbb::global_control gc(tbb::global_control::max_allowed_parallelism, 2);
+        Simulation sim(c, reg);
+        tail(sim, stop_at);
+        tail(sim, 0);
+        straight = tail(sim, c.n_steps() - stop_at);
+      }
+      {
+        tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(before));
+        Simulation sim(c, reg);
+        tail(sim, stop_at);
+        sim.save_state(state);
+      }
+      {
+        tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(after));
+        Simulation sim(c, reg);
+        sim.restore_state(state);
+        EXPECT_EQ(sim.steps_done(), stop_at);
+        resumed = tail(sim, c.n_steps() - stop_at);
+      }
+      ASSERT_EQ(straight.size(), resumed.size());
+      EXPECT_EQ(std::memcmp(straight.data(), resumed.data(), straight.size() * sizeof(double)), 0)
+          << "stopped at " << stop_at << ", threads " << before << " then " << after;
+    }
+  }
+}
+
+TEST(Checkpoint, StateOfAnotherWorldIsRefused) {
+  const auto reg = agents::builtin_registries();
+  MemoryState state;
+  {
+    Simulation sim(busy_config(), reg);
+    sim.step();
+    sim.save_state(state);
+  }
+  auto other = busy_config();
+  other.regions[0].population *= 2;
+  Simulation sim(other, reg);
+  EXPECT_THROW(sim.restore_state(state), InputError);
+}
+
+}  // namespace
+}  // namespace kochmon::sim
