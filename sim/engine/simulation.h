@@ -53,6 +53,7 @@ class Simulation {
   Simulation& operator=(const Simulation&) = delete;
 
   const World& world() const { return world_; }
+  const RunConfig& config() const { return config_; }
   const ResultsLayout& layout() const { return layout_; }
   RunInfo info(int threads) const;
 

@@ -34,7 +34,7 @@ inline std::string env_or(const char* name, const std::string& fallback) {
   return v != nullptr ? v : fallback;
 }
 
-inline std::string kochmon_bin() { return env_or("KOCHMON_BIN", "kochmon"); }
+inline std::string kochmon_bin() { return env_or("KOCHMON_BIN", KOCHMON_BIN_PATH); }
 inline std::string source_dir() { return env_or("KOCHMON_SOURCE_DIR", KOCHMON_SOURCE_DIR); }
 inline std::string python() { return env_or("PYTHON", "/usr/bin/python3"); }
 

@@ -20,8 +20,13 @@ inline constexpr int EXIT_BAD_INPUT = 2;
 using Action = std::function<int()>;
 
 Action add_run_command(CLI::App& app);
+Action add_resume_command(CLI::App& app);
 Action add_inspect_command(CLI::App& app);
 Action add_reference_command(CLI::App& app);
+Action add_sweep_command(CLI::App& app);
+Action add_sensitivity_command(CLI::App& app);
+Action add_plot_command(CLI::App& app);
+Action add_report_command(CLI::App& app);
 
 }  // namespace kochmon::tools
 

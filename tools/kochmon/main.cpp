@@ -18,8 +18,13 @@ int main(int argc, char** argv) {
 
   const std::vector<Action> actions{
       add_run_command(app),
+      add_resume_command(app),
       add_inspect_command(app),
       add_reference_command(app),
+      add_sweep_command(app),
+      add_sensitivity_command(app),
+      add_plot_command(app),
+      add_report_command(app),
   };
 
   try {

@@ -101,7 +101,50 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   std::vector<std::string> sets;
   bool quiet = false;
+  int checkpoint_every = 0;
 };
+
+//! `kochmon run` and `kochmon resume` alike: progress, signals, summary, exit code.
+int drive(const sim::RunConfig* cfg_or_null, const std::string& resume_from, const RunArgs& args,
+          const sim::Registries& registries) {
+  RunOneOptions ro;
+  ro.output = args.output;
+  if (cfg_or_null && ro.output.empty()) {
+    ro.output = fmt::format("runs/{}-seed{}.h5", cfg_or_null->name, cfg_or_null->seed);
+    std::filesystem::create_directories(std::filesystem::path(ro.output).parent_path());
+  }
+  ro.threads = args.threads > 0 ? args.threads : tbb::info::default_concurrency();
+  ro.stop = &g_stop;
+  ro.checkpoint_every = args.checkpoint_every;
+  ro.overrides = args.sets;
+  ro.seed_given = args.seed.has_value();
+  ProgressBar bar(cfg_or_null ? "kochmon run" : "kochmon resume", !args.quiet);
+  ro.progress = [&bar](int done, int total) { bar.update(done, total); };
+  SummaryObserver observer;
+  ro.observer = &observer;
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  auto print = [&](const sim::Simulation& s) {
+    bar.finish();
+    if (!args.quiet) print_summary(s.config(), s.world(), observer, ro.output);
+  };
+  const RunOneResult result = cfg_or_null ? run_one(*cfg_or_null, registries, ro, print)
+                                  : resume_one(resume_from, registries, ro, print);
+  bar.finish();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (result.outcome.interrupted) {
+    const int sig = g_signal.load();
+    std::fprintf(stderr,
+                 "kochmon: interrupted by %s after %d months; checkpoint written to %s\n"
+                 "  resume with: kochmon resume %s\n",
+                 sig == SIGINT ? "SIGINT" : "SIGTERM", result.outcome.steps_done,
+                 result.checkpoint.c_str(), result.checkpoint.c_str());
+    return 128 + sig;
+  }
+  return EXIT_OK;
+}
 
 int run_command(const RunArgs& args) {
   const auto registries = agents::builtin_registries();
@@ -109,37 +152,8 @@ int run_command(const RunArgs& args) {
   lo.overrides = args.sets;
   lo.seed = args.seed;
   const sim::RunConfig cfg = scenarios::load_scenario(args.scenario, registries, lo);
-
-  RunOneOptions ro;
-  ro.output = args.output;
-  if (ro.output.empty()) {
-    ro.output = fmt::format("runs/{}-seed{}.h5", cfg.name, cfg.seed);
-    std::filesystem::create_directories(std::filesystem::path(ro.output).parent_path());
-  }
-  ro.threads = args.threads > 0 ? args.threads : tbb::info::default_concurrency();
-  ro.stop = &g_stop;
-  ProgressBar bar("kochmon run", !args.quiet);
-  ro.progress = [&bar](int done, int total) { bar.update(done, total); };
-  SummaryObserver observer;
-  ro.observer = &observer;
-
   if (!args.quiet) std::fprintf(stderr, "kochmon: building the world of '%s'...\n", cfg.name.c_str());
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  const sim::RunOutcome out = run_one(cfg, registries, ro, [&](const sim::Simulation& s) {
-    bar.finish();
-    if (!args.quiet) print_summary(cfg, s.world(), observer, ro.output);
-  });
-  bar.finish();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  if (out.interrupted) {
-    const int sig = g_signal.load();
-    std::fprintf(stderr, "kochmon: interrupted by %s after %d of %d months; no result written\n",
-                 sig == SIGINT ? "SIGINT" : "SIGTERM", out.steps_done, cfg.n_steps());
-    return 128 + sig;
-  }
-  return EXIT_OK;
+  return drive(&cfg, {}, args, registries);
 }
 
 }  // namespace
@@ -154,7 +168,28 @@ Action add_run_command(CLI::App& app) {
   cmd->add_option("--seed", args->seed, "Random seed, overrides the scenario's seed");
   cmd->add_option("--set", args->sets, "Override a scenario key: key.path=value (repeatable)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar and no summary");
+  cmd->add_option("--checkpoint-every", args->checkpoint_every,
+                  "Write a checkpoint (FILE.h5.ckpt) every N months; one is always written when "
+                  "interrupted by SIGINT/SIGTERM")
+      ->check(CLI::Range(0, 100000));
   return [cmd, args]() { return *cmd ? run_command(*args) : -1; };
+}
+
+Action add_resume_command(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("resume", "Finish an interrupted run from its checkpoint");
+  cmd->add_option("checkpoint", args->scenario, "Checkpoint file (FILE.h5.ckpt)")->required();
+  cmd->add_option("-o,--output", args->output, "Result file (default: the interrupted run's)");
+  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress bar and no summary");
+  cmd->add_option("--checkpoint-every", args->checkpoint_every, "Write a checkpoint every N months")
+      ->check(CLI::Range(0, 100000));
+  return [cmd, args]() {
+    if (!*cmd) return -1;
+    const auto registries = agents::builtin_registries();
+    return drive(nullptr, args->scenario, *args, registries);
+  };
 }
 
 }  // namespace kochmon::tools
