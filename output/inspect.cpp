@@ -43,6 +43,116 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
   return out;
 }
 
+//! The series a user looks at first, in this order (those the file has).
+constexpr const char* KEY_SERIES[] = {
+    "stock",           "departures",      "returns",
+    "expulsions",      "active_bans",     "new_bans",
+    "remittances_usd", "internal_moves",  "share_households_abroad",
+    "unemployment_rate", "poverty_rate",  "population_home",
+    "mean_income_som"};
+
+struct SeriesRow {
+  std::string name, shape, unit, peak_month;
+  bool mean = false;  // averaged over the non-time axes (rates, shares, means), else summed
+  double first = NAN, peak = NAN, last = NAN;
+};
+
+//! Rates, shares and per-household means are averaged over regions; counts and money flows
+//! are summed (tools/analysis/kochmon_read.py is_intensive follows the same rule).
+bool is_intensive(const std::string& name, const std::string& unit) {
+  static const char* const extensive[] = {"persons", "persons/month", "jobs", "households",
+                                          "households/month", "som/month", "usd/month", "som",
+                                          "usd"};
+  bool summed = false;
+  for (const char* u : extensive)
+    summed = summed || unit == u;
+  if (!summed) return true;
+  auto starts = [&](const char* p) { return name.rfind(p, 0) == 0; };
+  auto ends = [&](const std::string& p) {
+    return name.size() >= p.size() && name.compare(name.size() - p.size(), p.size(), p) == 0;
+  };
+  return starts("mean_") || starts("share_") || ends("_rate") || ends("_gap_som") ||
+         name.find("expected") != std::string::npos;
+}
+
+herr_t collect_attribute(hid_t, const char* name, const H5A_info_t*, void* data) {
+  static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+  return 0;
+}
+
+//! The /validation group (issue: validation targets), if the file has one: its attributes,
+//! and one line per dataset (labels from a string dataset, numbers from the others). Written
+//! without knowing the group's exact layout, so it degrades to names and shapes.
+std::string validation_summary(const h5::File& file) {
+  if (!file.has("validation")) return "\nvalidation  none (no /validation group in this file)\n";
+  const h5::Group g = file.open_group("validation");
+  std::string out = "\nvalidation\n";
+  std::vector<std::string> attrs;
+  hsize_t idx = 0;
+  H5Aiterate2(g.id(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attribute, &attrs);
+  for (const std::string& a : attrs) {
+    std::string value;
+    try {
+      value = g.string_attribute(a);
+    } catch (const h5::Error&) {
+      try {
+        value = number(g.double_attribute(a));
+      } catch (const h5::Error&) {
+        value = "(not a scalar)";
+      }
+    }
+    out += format("  %-24s %s\n", a.c_str(), value.c_str());
+  }
+  std::vector<std::string> labels;
+  std::vector<std::pair<std::string, std::vector<double>>> columns;
+  for (const std::string& name : g.members()) {
+    if (!g.has(name)) continue;
+    const hid_t obj = H5Oopen(g.id(), name.c_str(), H5P_DEFAULT);
+    if (obj < 0) continue;
+    const bool is_dataset = H5Iget_type(obj) == H5I_DATASET;
+    H5Oclose(obj);
+    if (!is_dataset) continue;
+    const h5::Dataset d = g.open_dataset(name);
+    const std::vector<hsize_t> dims = d.space().dims();
+    const hid_t type = H5Dget_type(d.id());
+    const H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    if (type >= 0) H5Tclose(type);
+    std::size_t n = 1;
+    for (hsize_t k : dims)
+      n = n > MAX_VALUES ? n : n * static_cast<std::size_t>(k);
+    if (dims.size() != 1 || n > 1000) {
+      out += format("  %-24s shape %s\n", name.c_str(), shape_text(dims).c_str());
+    } else if (cls == H5T_STRING && labels.empty()) {
+      labels = d.read_strings();
+      columns.insert(columns.begin(), {name, {}});
+    } else if (cls == H5T_INTEGER || cls == H5T_FLOAT) {
+      columns.emplace_back(name, d.read_doubles());
+    } else {
+      out += format("  %-24s shape %s\n", name.c_str(), shape_text(dims).c_str());
+    }
+  }
+  if (columns.empty()) return out;
+  std::size_t n_rows = labels.size();
+  for (const auto& [name, v] : columns)
+    n_rows = std::max(n_rows, v.size());
+  out += "  ";
+  for (const auto& [name, v] : columns)
+    out += format(v.empty() ? "%-32s" : " %14s", name.c_str());
+  out += "\n";
+  for (std::size_t i = 0; i < n_rows; ++i) {
+    out += "  ";
+    for (const auto& [name, v] : columns) {
+      if (v.empty()) {
+        out += format("%-32s", i < labels.size() ? labels[i].c_str() : "");
+      } else {
+        out += format(" %14s", i < v.size() ? number(v[i]).c_str() : "");
+      }
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 std::string summarise(const std::string& path) {
   const h5::File file = h5::File::open_read(path);
 
@@ -109,13 +219,15 @@ std::string summarise(const std::string& path) {
              n_steps, steps_done, complete ? "" : " (INCOMPLETE: the run did not finish)");
 
   const h5::Group series = file.open_group("series");
-  out += "\nseries (sum over all axes but time)\n";
-  out += format("%-26s %-12s %-14s %12s %12s %-8s %12s\n", "name", "shape", "unit", "first", "peak",
-                "(month)", "last");
+  std::vector<SeriesRow> rows;
   for (const std::string& name : series.members()) {
     const h5::Dataset d = series.open_dataset(name);
     const std::vector<hsize_t> dims = d.space().dims();
-    const std::string unit = d.has_attribute("unit") ? d.string_attribute("unit") : "?";
+    SeriesRow row;
+    row.name = name;
+    row.shape = shape_text(dims);
+    row.unit = d.has_attribute("unit") ? d.string_attribute("unit") : "?";
+    row.mean = is_intensive(name, row.unit);
     std::size_t count = 1;
     for (hsize_t n : dims) {
       count = (count > MAX_VALUES || n > MAX_VALUES) ? MAX_VALUES + 1 : count * n;
@@ -126,29 +238,55 @@ std::string summarise(const std::string& path) {
                             std::to_string(n_steps) + " months first");
     }
     const std::vector<double> values = d.read_doubles();
-    const std::size_t rows = dims.empty() ? 1 : static_cast<std::size_t>(dims[0]);
-    const std::size_t width = rows == 0 ? 0 : values.size() / rows;
-    const std::size_t done = std::min(rows, static_cast<std::size_t>(std::max(0, steps_done)));
+    const std::size_t rows_n = static_cast<std::size_t>(dims[0]);
+    const std::size_t width = rows_n == 0 ? 0 : values.size() / rows_n;
+    const std::size_t done = std::min(rows_n, static_cast<std::size_t>(std::max(0, steps_done)));
 
-    double first = NAN, last = NAN, peak = NAN;
-    std::size_t peak_at = 0;
     for (std::size_t t = 0; t < done; ++t) {
       double total = 0;
-      for (std::size_t j = 0; j < width; ++j)
-        total += values[t * width + j];
-      if (t == 0) first = total;
-      last = total;
-      if (std::isnan(peak) || total > peak) {
-        peak = total;
-        peak_at = t;
+      std::size_t n = 0;
+      for (std::size_t j = 0; j < width; ++j) {
+        const double v = values[t * width + j];
+        if (std::isnan(v)) continue;
+        total += v;
+        ++n;
+      }
+      if (row.mean) total = n > 0 ? total / static_cast<double>(n) : NAN;
+      if (t == 0) row.first = total;
+      row.last = total;
+      if (!std::isnan(total) && (std::isnan(row.peak) || total > row.peak)) {
+        row.peak = total;
+        row.peak_month = t < months.size() ? months[t] : "?";
       }
     }
-    const std::string peak_month =
-        std::isnan(peak) ? "" : (peak_at < months.size() ? months[peak_at] : "?");
-    out += format("%-26s %-12s %-14s %12s %12s %-8s %12s\n", name.c_str(), shape_text(dims).c_str(),
-                  unit.c_str(), number(first).c_str(), number(peak).c_str(), peak_month.c_str(),
-                  number(last).c_str());
+    rows.push_back(std::move(row));
   }
+  auto table = [&out](const std::vector<const SeriesRow*>& list) {
+    out += format("%-30s %-4s %-14s %12s %12s %-8s %12s  %s\n", "name", "agg", "unit", "first",
+                  "peak", "(month)", "last", "shape");
+    for (const SeriesRow* r : list) {
+      out += format("%-30s %-4s %-14s %12s %12s %-8s %12s  %s\n", r->name.c_str(),
+                    r->mean ? "mean" : "sum", r->unit.c_str(), number(r->first).c_str(),
+                    number(r->peak).c_str(), r->peak_month.c_str(), number(r->last).c_str(),
+                    r->shape.c_str());
+    }
+  };
+  std::vector<const SeriesRow*> key, other;
+  for (const char* k : KEY_SERIES) {
+    for (const SeriesRow& r : rows)
+      if (r.name == k) key.push_back(&r);
+  }
+  for (const SeriesRow& r : rows) {
+    if (std::find(key.begin(), key.end(), &r) == key.end()) other.push_back(&r);
+  }
+  out += "\nkey series (agg over regions and destinations: sum of counts and money, mean of "
+         "rates and shares)\n";
+  table(key);
+  if (!other.empty()) {
+    out += "\nother series\n";
+    table(other);
+  }
+  out += validation_summary(file);
   return out;
 }
 

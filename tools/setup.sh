@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs kochmon's build and test dependencies from Debian's archive (idempotent) and
-# configures + builds the chosen preset. Usage: tools/setup.sh [preset]   (default: release)
+# Installs kochmon's build dependencies from Debian's archive (idempotent) and configures +
+# builds the chosen preset. Usage: tools/setup.sh [preset]   (default: release)
+# KOCHMON_EXTRA_PACKAGES adds packages (tools/test.sh uses it for the test-only tools).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 preset="${1:-release}"
@@ -10,8 +11,11 @@ packages=(
   libboost-dev libtbb-dev libyaml-cpp-dev libhdf5-dev hdf5-tools
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-h5py python3-numpy python3-pandas python3-matplotlib
+  python3-h5py python3-numpy python3-pandas python3-matplotlib python3-yaml
+  libopenmpi-dev openmpi-bin
 )
+# shellcheck disable=SC2206
+packages+=(${KOCHMON_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -208,9 +208,9 @@ std::string Object::string_attribute(const std::string& name) const {
   const htri_t variable = H5Tis_variable_str(type.id());
   if (variable < 0) fail("get the type of attribute", name);
   if (variable > 0) {
-    const StringType mem;
+    // Read with the attribute's own type: HDF5 converts neither ASCII to UTF-8 nor back.
     char* p = nullptr;
-    if (H5Aread(attr.id(), mem.id(), &p) < 0) fail("read attribute", name);
+    if (H5Aread(attr.id(), type.id(), &p) < 0) fail("read attribute", name);
     std::string out = p != nullptr ? p : "";
     H5free_memory(p);
     return out;

@@ -17,7 +17,7 @@
 namespace kochmon::sim {
 namespace {
 
-constexpr std::size_t CHUNK = 2048;              // households per parallel task
+constexpr std::size_t CHUNK = 8192;              // households per parallel task
 constexpr double INCOME_SMOOTHING = 1.0 / 12.0;  // EWMA weight: about a year of history
 constexpr double MAX_URBAN_UNEMPLOYMENT = 0.95;
 // Migrants smooth what they send over their recent earnings (about half a year), so a month
@@ -575,8 +575,14 @@ struct Simulation::Impl {
     int home = 0;
     for (int k = 0; k < n_adults; ++k) home += hh.status[a0 + static_cast<std::size_t>(k)] != AdultStatus::away;
     int region_now = r;
-    const double rd = needs_rd ? rd_hist[ur].relative_deprivation(income_before) : 0.0;
-    if (home > 0 && cfg.decision.monthly_rate > 0) {
+    // One keyed draw decides. Every combinator keeps the probability of going at or below the
+    // monthly rate, and the options are laid out "go" first, so a household whose draw is at
+    // or above the rate stays without any rule being consulted (most households, most months).
+    const auto dw = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::decide).block(0);
+    const double u_decide = KeyedDraws::to_unit(dw.v[0]);
+    int choice = 0;
+    if (home > 0 && u_decide < cfg.decision.monthly_rate) {
+      const double rd = needs_rd ? rd_hist[ur].relative_deprivation(income_before) : 0.0;
       // Which options this household can take: bans on every adult at home, and liquidity.
       bool restricted = false;
       std::array<bool, MAX_OPTIONS> blocked{};
@@ -622,21 +628,17 @@ struct Simulation::Impl {
       } else {
         p = &region_probs[ur * uO];
       }
-      const auto dw = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::decide).block(0);
-      double u = KeyedDraws::to_unit(dw.v[0]);
-      int choice = 0;
-      if (u >= p[0]) {  // one draw, inverse CDF over the options
-        u -= p[0];
-        choice = O - 1;
-        for (int o = 1; o < O; ++o) {
-          if (u < p[o]) {
-            choice = o;
-            break;
-          }
-          u -= p[o];
+      // Inverse CDF over the destinations; what is left above them is stay.
+      double u = u_decide;
+      for (int o = 1; o < O; ++o) {
+        if (u < p[o]) {
+          choice = o;
+          break;
         }
-        while (choice > 0 && p[choice] <= 0) --choice;  // rounding never picks an impossible option
+        u -= p[o];
       }
+    }
+    {
       if (choice > 0) {
         const int d = choice - 1;
         const auto ud = static_cast<std::size_t>(d);

@@ -46,7 +46,7 @@ struct RunOutcome {
 
 class Simulation {
  public:
-  //! Builds the world and the rules. `config` must outlive the simulation.
+  //! Builds the world and the rules from its own copy of `config`.
   Simulation(const RunConfig& config, const Registries& registries);
   ~Simulation();
   Simulation(const Simulation&) = delete;
@@ -77,7 +77,7 @@ class Simulation {
 
  private:
   struct Impl;
-  const RunConfig& config_;
+  const RunConfig config_;  // the simulation's own copy: world_ and impl_ refer to it
   World world_;
   ResultsLayout layout_;
   std::vector<std::vector<double>> values_;

@@ -121,3 +121,249 @@ def list_series(path):
             n: (_text(d.attrs.get("unit", "")), _text(d.attrs.get("axes", "")).split(","))
             for n, d in f["series"].items()
         }
+
+
+# ---------------------------------------------------------------------------------------------
+# Aggregates, xarray, validation, sweeps and scenario differences (issue #8). Everything below
+# builds on read_meta / read_series, so the functions above stay the reference readers.
+
+#: Units whose values add up over regions and destinations (counts and money flows). A series
+#: in another unit (fraction, 1, som^2, ...) or named mean_* / *_rate / share_* is an average
+#: or a rate: it is averaged over its non-time axes instead.
+EXTENSIVE_UNITS = {"persons", "persons/month", "jobs", "households", "households/month",
+                   "som/month", "usd/month", "som", "usd"}
+
+
+def is_intensive(name, unit):
+    """True when the series is a rate, share or mean (averaged, not summed, over regions)."""
+    if unit not in EXTENSIVE_UNITS:
+        return True
+    return name.startswith(("mean_", "share_")) or name.endswith(("_rate", "_gap_som")) \
+        or "expected" in name
+
+
+def decimal_years(months):
+    """["2010-01", ...] -> numpy array 2010.0, 2010.0833, ... (for plotting)."""
+    out = []
+    for m in months:
+        y, mo = str(m).split("-")[:2]
+        out.append(int(y) + (int(mo) - 1) / 12.0)
+    return np.asarray(out, dtype=float)
+
+
+def done_steps(path):
+    """Months that hold data (/meta@steps_done)."""
+    with h5py.File(path, "r") as f:
+        check_filetype(f)
+        return int(f["meta"].attrs["steps_done"])
+
+
+def series_total(path, name, keep=None, where=None, how=None):
+    """A series reduced over all axes but time (and `keep`), over the months done.
+
+    keep:  an axis name to keep (e.g. "destination") or None.
+    where: {axis: [labels]} restricts axes before reducing, e.g. {"destination": ["russia"]}.
+    how:   "sum" or "mean"; default from the unit (is_intensive -> mean).
+    Returns (months, values, keep_labels): values is [months] or [months, len(keep_labels)].
+    """
+    values, axes, labels = read_series(path, name)
+    n = done_steps(path)
+    values = values[:n]
+    with h5py.File(path, "r") as f:
+        unit = _text(f["series"][name].attrs.get("unit", ""))
+    if how is None:
+        how = "mean" if is_intensive(name, unit) else "sum"
+    for axis, wanted in (where or {}).items():
+        if axis not in axes:
+            continue
+        i = axes.index(axis)
+        idx = [labels[axis].index(w) for w in wanted if w in labels[axis]]
+        values = np.take(values, idx, axis=i)
+        labels = dict(labels, **{axis: [labels[axis][j] for j in idx]})
+    reduce_axes = tuple(i for i, a in enumerate(axes) if i > 0 and a != keep)
+    reducer = np.nanmean if how == "mean" else np.nansum
+    if reduce_axes and all(values.shape[i] > 0 for i in reduce_axes):
+        values = reducer(values, axis=reduce_axes)
+    elif reduce_axes:
+        values = np.zeros(values.shape[:1] + tuple(values.shape[i] for i, a in enumerate(axes)
+                                                    if a == keep))
+    return labels["time"][:n], values, (labels[keep] if keep in axes else None)
+
+
+def foreign_destinations(path):
+    """Destination labels that are not home regions (the destinations abroad)."""
+    with h5py.File(path, "r") as f:
+        check_filetype(f)
+        dest = [_text(v) for v in f["axes/destination"][()]] if "destination" in f["axes"] else []
+        regions = set(_text(v) for v in f["axes/region"][()]) if "region" in f["axes"] else set()
+    return [d for d in dest if d not in regions]
+
+
+def key_series_summary(path, names=None):
+    """DataFrame: series, unit, how (sum/mean), first, peak, peak_month, last."""
+    known = list_series(path)
+    names = names or list(known)
+    rows = []
+    for name in names:
+        if name not in known:
+            continue
+        months, v, _ = series_total(path, name)
+        if len(v) == 0 or np.all(np.isnan(v)):
+            rows.append(dict(series=name, unit=known[name][0], first=np.nan, peak=np.nan,
+                             peak_month="", last=np.nan))
+            continue
+        i = int(np.nanargmax(v))
+        rows.append(dict(series=name, unit=known[name][0],
+                         how="mean" if is_intensive(name, known[name][0]) else "sum",
+                         first=float(v[0]), peak=float(v[i]), peak_month=months[i],
+                         last=float(v[-1])))
+    return pd.DataFrame(rows)
+
+
+def to_xarray(path, name):
+    """/series/<name> as an xarray.DataArray with labelled coordinates (needs python3-xarray)."""
+    import xarray as xr
+    values, axes, labels = read_series(path, name)
+    with h5py.File(path, "r") as f:
+        attrs = {k: _text(f["series"][name].attrs[k]) for k in ("unit", "description")
+                 if k in f["series"][name].attrs}
+    return xr.DataArray(values, dims=axes, coords={a: labels[a] for a in axes}, name=name,
+                        attrs=attrs)
+
+
+def open_dataset(path, names=None):
+    """Every series (or `names`) as one xarray.Dataset; /meta attributes become attrs."""
+    import xarray as xr
+    names = names or list(list_series(path))
+    ds = xr.Dataset({n: to_xarray(path, n) for n in names})
+    meta = read_meta(path)
+    ds.attrs.update({k: v for k, v in meta.items() if k != "scenario"})
+    return ds
+
+
+def read_validation(path):
+    """The /validation group (targets vs simulated values) as a DataFrame, or None if absent.
+
+    The layout is read generically: one row per target; every 1-D dataset of the group whose
+    length equals the number of targets becomes a column (string datasets are decoded). Group
+    attributes are returned in frame.attrs.
+    """
+    with h5py.File(path, "r") as f:
+        check_filetype(f)
+        if "validation" not in f:
+            return None
+        g = f["validation"]
+        columns, length = {}, None
+        for key, obj in g.items():
+            if not isinstance(obj, h5py.Dataset):
+                continue
+            data = obj[()]
+            if obj.dtype.names:  # a compound table
+                frame = pd.DataFrame({n: [_text(x) for x in data[n]] if data[n].dtype.kind in "OS"
+                                      else data[n] for n in obj.dtype.names})
+                frame.attrs = {k: _plain(v) for k, v in g.attrs.items()}
+                return frame
+            if np.ndim(data) != 1:
+                continue
+            if data.dtype.kind in ("O", "S"):
+                data = [_text(x) for x in data]
+            if length is None:
+                length = len(data)
+            if len(data) == length:
+                columns[key] = list(data)
+        frame = pd.DataFrame(columns)
+        frame.attrs = {k: _plain(v) for k, v in g.attrs.items()}
+        return frame
+
+
+def read_sweep(directory):
+    """(summary, sensitivity, run files) of a sweep directory.
+
+    summary: summary.csv as a DataFrame (one row per run; None if missing); sensitivity:
+    sensitivity.csv (metric, parameter, S1, S1_lo, S1_hi, ST, ST_lo, ST_hi) or None; run files:
+    sorted paths of runs/*.h5.
+    """
+    import glob
+    import os
+    summary_path = os.path.join(directory, "summary.csv")
+    sens_path = os.path.join(directory, "sensitivity.csv")
+    summary = pd.read_csv(summary_path) if os.path.exists(summary_path) else None
+    sensitivity = pd.read_csv(sens_path) if os.path.exists(sens_path) else None
+    runs = sorted(glob.glob(os.path.join(directory, "runs", "*.h5")))
+    return summary, sensitivity, runs
+
+
+SWEEP_FIXED_COLUMNS = {"point_id", "replicate", "seed", "run_id", "status", "file", "path",
+                       "wall_seconds", "error"}
+
+
+def sweep_columns(summary):
+    """(parameters, metrics) of a sweep summary: parameters are key paths (contain "." or
+    "[") or columns starting with "param:"; metrics are the other numeric columns."""
+    params, metrics = [], []
+    for c in summary.columns:
+        if c in SWEEP_FIXED_COLUMNS:
+            continue
+        if c.startswith("param:") or "." in c or "[" in c:
+            params.append(c)
+        elif pd.api.types.is_numeric_dtype(summary[c]):
+            metrics.append(c)
+    return params, metrics
+
+
+def flatten_scenario(text):
+    """The resolved scenario YAML as {key path: value}; list items with an `id` are keyed by
+    it (regions[batken].population). Needs PyYAML; returns None without it."""
+    try:
+        import yaml
+    except ImportError:
+        return None
+    out = {}
+
+    def walk(node, prefix):
+        if isinstance(node, dict):
+            if not node and prefix:
+                out[prefix] = {}
+            for k, v in node.items():
+                walk(v, f"{prefix}.{k}" if prefix else str(k))
+        elif isinstance(node, list):
+            if node and all(isinstance(x, dict) and "id" in x for x in node):
+                for x in node:
+                    walk(x, f"{prefix}[{x['id']}]")
+            elif node and any(isinstance(x, (dict, list)) for x in node):
+                for i, x in enumerate(node):
+                    walk(x, f"{prefix}[{i}]")
+            else:
+                out[prefix] = node
+        else:
+            out[prefix] = node
+
+    walk(yaml.safe_load(text) or {}, "")
+    return out
+
+
+def scenario_diff(base_text, text, ignore=()):
+    """[(key, base value, value)] of the keys that differ between two resolved scenarios.
+
+    Uses PyYAML when available (key by key); otherwise a line diff of the YAML text, with the
+    key column holding "line" and the values the removed / added lines.
+    """
+    a, b = flatten_scenario(base_text), flatten_scenario(text)
+    if a is None or b is None:
+        import difflib
+        rows = []
+        for line in difflib.unified_diff(base_text.splitlines(), text.splitlines(), lineterm="",
+                                         n=0):
+            if line.startswith(("---", "+++", "@@")):
+                continue
+            rows.append(("line", line[1:] if line[0] == "-" else "",
+                         line[1:] if line[0] == "+" else ""))
+        return rows
+    rows = []
+    for key in sorted(set(a) | set(b)):
+        if key in ignore:
+            continue
+        va, vb = a.get(key, "(absent)"), b.get(key, "(absent)")
+        if va != vb:
+            rows.append((key, va, vb))
+    return rows
