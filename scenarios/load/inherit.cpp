@@ -1,14 +1,55 @@
 #include "scenarios/load/inherit.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 namespace kochmon::scenarios {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+//! The `id` of a list element that is a map with a scalar id, else nullptr.
+const std::string* element_id(const Node& n) {
+  if (!n.is_map()) return nullptr;
+  const Node* id = n.get("id");
+  return id != nullptr && id->is_scalar() ? &id->scalar : nullptr;
+}
+
+//! A <series> written as a map (values: or csv: with modifiers) is one value.
+bool is_series_map(const Node& n) {
+  return n.is_map() && (n.get("values") != nullptr || n.get("csv") != nullptr);
+}
+
+bool all_have_ids(const Node& seq) {
+  for (const Node& e : seq.seq)
+    if (element_id(e) == nullptr) return false;
+  return true;
+}
+
+}  // namespace
+
+// Maps merge key by key. Lists of places (maps with an `id`, e.g. regions and destinations)
+// merge element by element by id, so a variant lists only the places it changes; elements
+// with a new id are appended. A <series> and any other value are replaced whole.
 void merge_into(Node& into, Node over) {
-  if (!into.is_map() || !over.is_map()) {
+  if (into.is_seq() && over.is_seq() && !over.seq.empty() && all_have_ids(into) &&
+      all_have_ids(over)) {
+    for (Node& e : over.seq) {
+      Node* same = nullptr;
+      for (Node& mine : into.seq)
+        if (*element_id(mine) == *element_id(e)) same = &mine;
+      if (same != nullptr)
+        merge_into(*same, std::move(e));
+      else
+        into.seq.push_back(std::move(e));
+    }
+    return;
+  }
+  if (!into.is_map() || !over.is_map() || is_series_map(into) || is_series_map(over)) {
     into = std::move(over);
     return;
   }
@@ -52,6 +93,20 @@ Node read_chain(const std::string& path, Diagnostics& diag, std::vector<std::str
       cycle.push_back(base_path);
       diag.error(base_value.pos, "base", "inheritance cycle: " + join(cycle, " -> "),
                  "remove one of the base: keys");
+      return node;
+    }
+  }
+  {
+    // Reported here, at the base: key, rather than as a file without a position.
+    std::error_code ec;
+    const bool is_dir = fs::is_directory(base_path, ec);
+    errno = 0;
+    std::ifstream probe;
+    if (!is_dir) probe.open(base_path, std::ios::binary);
+    if (is_dir || !probe) {
+      const int err = is_dir ? EISDIR : (errno != 0 ? errno : EIO);
+      diag.error(base_value.pos, "base", "cannot read '" + base_path + "': " + std::strerror(err),
+                 "check the path; it is relative to the file that names it");
       return node;
     }
   }

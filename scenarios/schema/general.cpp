@@ -11,7 +11,9 @@ std::vector<Key> general_keys() {
       {.path = "base",
        .type = Type::path,
        .meaning = "A scenario this one starts from (relative to this file): maps are merged key "
-                  "by key, lists and single values replaced whole."},
+                  "by key; lists of places (regions, destinations) element by element by id, so "
+                  "a variant lists only the places it changes (a new id is appended); other "
+                  "lists and single values are replaced whole."},
       {.path = "name",
        .type = Type::string,
        .required = true,

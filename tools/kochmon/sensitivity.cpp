@@ -1,13 +1,14 @@
 // `kochmon sensitivity SUMMARY`: Sobol indices (Saltelli designs) or Morris elementary effects
 // (Morris designs) of every metric of a finished sweep, as CSV.
 
+#include "tools/sweep/sensitivity.h"
+
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "tools/kochmon/commands.h"
 #include "tools/sweep/run_dir.h"
-#include "tools/sweep/sensitivity.h"
 
 namespace kochmon::tools {
 namespace {
@@ -29,17 +30,20 @@ int sensitivity_command(const SensitivityArgs& args) {
   return EXIT_OK;
 }
 
-}  // namespace
+} // namespace
 
 Action add_sensitivity_command(CLI::App& app) {
   auto args = std::make_shared<SensitivityArgs>();
   auto* cmd = app.add_subcommand(
-      "sensitivity", "Sobol indices (saltelli design) or Morris effects (morris design) of a sweep summary");
-  cmd->add_option("summary", args->summary, "summary.csv or summary.h5 of a sweep directory")->required();
+      "sensitivity",
+      "Sobol indices (saltelli design) or Morris effects (morris design) of a sweep summary");
+  cmd->add_option("summary", args->summary, "summary.csv or summary.h5 of a sweep directory")
+      ->required();
   cmd->add_option("-o,--output", args->output, "CSV file (default: stdout)");
-  cmd->add_option("--bootstrap", args->bootstrap, "Bootstrap resamples for the confidence intervals")
+  cmd->add_option("--bootstrap", args->bootstrap,
+                  "Bootstrap resamples for the confidence intervals")
       ->check(CLI::Range(0, 100000));
   return [cmd, args]() { return *cmd ? sensitivity_command(*args) : -1; };
 }
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools

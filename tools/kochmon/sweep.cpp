@@ -2,10 +2,12 @@
 // started by mpirun) or as one shard of a SLURM array (--shard I/N); `kochmon sweep merge DIR`
 // builds the summary of a sharded sweep. tools/sweep/README.md documents the spec and table.
 
+#include "tools/sweep/sweep.h"
+
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,7 +18,6 @@
 #include "tools/kochmon/commands.h"
 #include "tools/kochmon/progress.h"
 #include "tools/kochmon/run_one.h"
-#include "tools/sweep/sweep.h"
 
 namespace kochmon::tools {
 namespace {
@@ -63,7 +64,7 @@ sweep::RunFn make_runner() {
     ro.stop = r.stop;
     const RunOneResult result = run_one(r.config, *registries, ro);
     if (result.outcome.interrupted && !result.checkpoint.empty()) {
-      std::error_code ec;  // a sweep redoes an interrupted run whole: its checkpoint is not kept
+      std::error_code ec; // a sweep redoes an interrupted run whole: its checkpoint is not kept
       std::filesystem::remove(result.checkpoint, ec);
     }
     return !result.outcome.interrupted;
@@ -74,26 +75,34 @@ int report(const sweep::SweepResult& r, const SweepArgs& args, bool sharded, int
   if (rank != 0) return r.failed > 0 ? EXIT_FAILED : EXIT_OK;
   if (r.interrupted) {
     const int sig = g_sweep_signal.load() ? g_sweep_signal.load() : SIGINT;
-    std::fprintf(stderr,
-                 "kochmon sweep: interrupted after %llu runs; no partial run file is left, rerun the "
-                 "same command to finish\n",
-                 static_cast<unsigned long long>(r.done));
+    std::fprintf(
+        stderr,
+        "kochmon sweep: interrupted after %llu runs; no partial run file is left, rerun the "
+        "same command to finish\n",
+        static_cast<unsigned long long>(r.done));
     return 128 + sig;
   }
   if (!args.quiet || r.failed > 0)
-    std::fprintf(stderr, "kochmon sweep: %llu runs in the sweep%s: %llu already complete, %llu run now, %llu failed (%.1f s)\n",
-                 static_cast<unsigned long long>(r.total), sharded ? (" (shard " + args.shard + ")").c_str() : "",
-                 static_cast<unsigned long long>(r.skipped), static_cast<unsigned long long>(r.done),
-                 static_cast<unsigned long long>(r.failed), r.seconds);
+    std::fprintf(stderr,
+                 "kochmon sweep: %llu runs in the sweep%s: %llu already complete, %llu run now, "
+                 "%llu failed (%.1f s)\n",
+                 static_cast<unsigned long long>(r.total),
+                 sharded ? (" (shard " + args.shard + ")").c_str() : "",
+                 static_cast<unsigned long long>(r.skipped),
+                 static_cast<unsigned long long>(r.done), static_cast<unsigned long long>(r.failed),
+                 r.seconds);
   if (r.summary_written && !args.quiet)
-    std::fprintf(stderr, "kochmon sweep: summary in %s/summary.csv and %s/summary.h5\n", args.dir.c_str(),
-                 args.dir.c_str());
+    std::fprintf(stderr, "kochmon sweep: summary in %s/summary.csv and %s/summary.h5\n",
+                 args.dir.c_str(), args.dir.c_str());
   if (sharded && !args.quiet)
-    std::fprintf(stderr, "kochmon sweep: when every shard is done: kochmon sweep merge %s\n", args.dir.c_str());
+    std::fprintf(stderr, "kochmon sweep: when every shard is done: kochmon sweep merge %s\n",
+                 args.dir.c_str());
   if (r.failed > 0) {
-    std::fprintf(stderr, "kochmon sweep: error: %llu runs failed; their messages are in %s/runs/*.failed\n"
-                         "  hint: fix the spec or scenario, then rerun the same command (completed runs are kept)\n",
-                 static_cast<unsigned long long>(r.failed), args.dir.c_str());
+    std::fprintf(
+        stderr,
+        "kochmon sweep: error: %llu runs failed; their messages are in %s/runs/*.failed\n"
+        "  hint: fix the spec or scenario, then rerun the same command (completed runs are kept)\n",
+        static_cast<unsigned long long>(r.failed), args.dir.c_str());
     return EXIT_FAILED;
   }
   return EXIT_OK;
@@ -104,8 +113,10 @@ int sweep_command(const SweepArgs& args) {
   if (!args.shard.empty()) {
     shard = parse_shard(args.shard);
     if (!shard) {
-      std::fprintf(stderr, "kochmon sweep: error: --shard: expected I/N with 1 <= I <= N, got '%s'\n"
-                           "  hint: in a SLURM array: --shard ${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT} with --array=1-N\n",
+      std::fprintf(stderr,
+                   "kochmon sweep: error: --shard: expected I/N with 1 <= I <= N, got '%s'\n"
+                   "  hint: in a SLURM array: --shard "
+                   "${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT} with --array=1-N\n",
                    args.shard.c_str());
       return EXIT_BAD_INPUT;
     }
@@ -115,7 +126,8 @@ int sweep_command(const SweepArgs& args) {
   o.spec = args.spec;
   o.dir = args.dir;
   o.jobs = args.jobs > 0 ? args.jobs
-                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / std::max(1, args.threads));
+                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) /
+                                           std::max(1, args.threads));
   o.threads = args.threads;
   o.shard = shard;
   o.quiet = args.quiet;
@@ -129,7 +141,9 @@ int sweep_command(const SweepArgs& args) {
   int rank = 0;
   const bool mpi = !shard && sweep::mpi_launched();
   if (mpi && args.jobs > 1)
-    std::fprintf(stderr, "kochmon sweep: note: under MPI each rank runs one run at a time; --jobs is ignored\n");
+    std::fprintf(
+        stderr,
+        "kochmon sweep: note: under MPI each rank runs one run at a time; --jobs is ignored\n");
   const sweep::SweepResult r = mpi ? sweep::run_mpi(o, rank) : sweep::run_local(o);
   bar.finish();
   std::signal(SIGINT, SIG_DFL);
@@ -140,32 +154,40 @@ int sweep_command(const SweepArgs& args) {
 int merge_command(const SweepArgs& args) {
   const sweep::SweepResult r = sweep::merge(args.merge_dir);
   if (r.summary_not_ok > 0) {
-    std::fprintf(stderr,
-                 "kochmon sweep merge: error: %llu of %llu runs are not complete (status missing, failed or "
-                 "invalid in %s/summary.csv)\n  hint: rerun the sweep (or the shards) into %s; complete runs are kept\n",
-                 static_cast<unsigned long long>(r.summary_not_ok), static_cast<unsigned long long>(r.total),
-                 args.merge_dir.c_str(), args.merge_dir.c_str());
+    std::fprintf(
+        stderr,
+        "kochmon sweep merge: error: %llu of %llu runs are not complete (status missing, failed or "
+        "invalid in %s/summary.csv)\n  hint: rerun the sweep (or the shards) into %s; complete "
+        "runs are kept\n",
+        static_cast<unsigned long long>(r.summary_not_ok), static_cast<unsigned long long>(r.total),
+        args.merge_dir.c_str(), args.merge_dir.c_str());
     return EXIT_FAILED;
   }
   if (!args.quiet)
-    std::fprintf(stderr, "kochmon sweep merge: %llu runs; summary in %s/summary.csv and %s/summary.h5\n",
-                 static_cast<unsigned long long>(r.total), args.merge_dir.c_str(), args.merge_dir.c_str());
+    std::fprintf(
+        stderr, "kochmon sweep merge: %llu runs; summary in %s/summary.csv and %s/summary.h5\n",
+        static_cast<unsigned long long>(r.total), args.merge_dir.c_str(), args.merge_dir.c_str());
   return EXIT_OK;
 }
 
-}  // namespace
+} // namespace
 
 Action add_sweep_command(CLI::App& app) {
   auto args = std::make_shared<SweepArgs>();
-  auto* cmd = app.add_subcommand("sweep", "Run every variant of a sweep spec (locally, on MPI ranks, or one SLURM shard)");
+  auto* cmd = app.add_subcommand(
+      "sweep", "Run every variant of a sweep spec (locally, on MPI ranks, or one SLURM shard)");
   cmd->add_option("spec", args->spec, "Sweep spec YAML (tools/sweep/README.md)");
   cmd->add_option("-o,--output", args->dir, "Sweep directory: run files, summary.csv, summary.h5");
-  cmd->add_option("--shard", args->shard, "Run only shard I of N (1 <= I <= N), e.g. a SLURM array task");
-  cmd->add_option("--jobs", args->jobs, "Runs at once on this machine (0 = cores / threads)")->check(CLI::Range(0, 1024));
-  cmd->add_option("--threads", args->threads, "Threads within each run (results do not depend on it)")
+  cmd->add_option("--shard", args->shard,
+                  "Run only shard I of N (1 <= I <= N), e.g. a SLURM array task");
+  cmd->add_option("--jobs", args->jobs, "Runs at once on this machine (0 = cores / threads)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--threads", args->threads,
+                  "Threads within each run (results do not depend on it)")
       ->check(CLI::Range(1, 1024));
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar and no closing lines");
-  auto* merge = cmd->add_subcommand("merge", "Build DIR/summary.{csv,h5} from the run files of a sweep");
+  auto* merge =
+      cmd->add_subcommand("merge", "Build DIR/summary.{csv,h5} from the run files of a sweep");
   merge->add_option("dir", args->merge_dir, "Sweep directory")->required();
   merge->add_flag("-q,--quiet", args->quiet, "No closing line");
   cmd->require_subcommand(0, 1);
@@ -173,12 +195,14 @@ Action add_sweep_command(CLI::App& app) {
     if (!*cmd) return -1;
     if (*merge) return merge_command(*args);
     if (args->spec.empty() || args->dir.empty()) {
-      std::fprintf(stderr, "kochmon sweep: error: expected SPEC and -o DIR\n  hint: kochmon sweep SPEC -o DIR "
-                           "[--shard I/N] [--jobs J] [--threads T], or kochmon sweep merge DIR\n");
+      std::fprintf(
+          stderr,
+          "kochmon sweep: error: expected SPEC and -o DIR\n  hint: kochmon sweep SPEC -o DIR "
+          "[--shard I/N] [--jobs J] [--threads T], or kochmon sweep merge DIR\n");
       return EXIT_BAD_INPUT;
     }
     return sweep_command(*args);
   };
 }
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools

@@ -2,7 +2,11 @@
 #include <gtest/gtest.h>
 
 #include "scenarios/load/loader.h"
+#include "agents/builtin.h"
 #include "tests/unit/scenarios/fake_registry.h"
+
+#include <filesystem>
+#include <fstream>
 
 namespace kochmon::scenarios {
 namespace {
@@ -458,7 +462,7 @@ TEST(LoadScenario, SeedOptionOverridesScenario) {
   EXPECT_THAT(c.resolved_yaml, HasSubstr("seed: 99"));
 }
 
-TEST(Inheritance, DeepMergesMapsAndReplacesLists) {
+TEST(Inheritance, DeepMergesMapsAppendsNewPlacesAndReplacesOtherLists) {
   TempDir dir("inherit");
   dir.write("base/base.yaml", SMALL);
   const std::string variant = dir.write("variant.yaml", R"(base: base/base.yaml
@@ -478,8 +482,9 @@ decision:
   EXPECT_EQ(c.name, "variant");
   EXPECT_EQ(c.start, sim::Month::of(2010, 1)); // time: merged key by key
   EXPECT_EQ(c.end, sim::Month::of(2015, 12));
-  ASSERT_EQ(c.regions.size(), 1u); // lists replaced whole
-  EXPECT_EQ(c.regions[0].id, "only");
+  const sim::RunConfig b = load_scenario(dir.path() + "/base/base.yaml", fake_registries());
+  ASSERT_EQ(c.regions.size(), b.regions.size() + 1); // places merge by id: a new one is appended
+  EXPECT_EQ(c.regions.back().id, "only");
   EXPECT_DOUBLE_EQ(c.decision.monthly_rate, 0.5);
   ASSERT_EQ(c.decision.rules.size(), 1u); // from the base
   EXPECT_DOUBLE_EQ(c.currencies[0].per_usd.points[0].value, 45.0);
@@ -694,3 +699,32 @@ TEST(Errors, MissingFile) {
 
 } // namespace
 } // namespace kochmon::scenarios
+
+namespace kochmon::scenarios {
+namespace {
+
+TEST(Inheritance, PlacesMergeByIdSoAVariantListsOnlyWhatItChanges) {
+  const auto reg = agents::builtin_registries();
+  const std::string dir = std::string(KOCHMON_SOURCE_DIR) + "/scenarios/examples";
+  const auto variant = std::filesystem::temp_directory_path() / "kochmon_merge_by_id.yaml";
+  {
+    std::ofstream out(variant);
+    out << "base: " << dir << "/tiny.yaml\n"
+        << "regions:\n  - id: south\n    unemployment: 0.2\n"
+        << "destinations:\n  - id: russia\n    cost_som: 1000\n";
+  }
+  const auto base = load_scenario(dir + "/tiny.yaml", reg);
+  const auto cfg = load_scenario(variant.string(), reg);
+  ASSERT_EQ(cfg.regions.size(), base.regions.size());
+  EXPECT_EQ(cfg.regions[0].id, "north");
+  EXPECT_EQ(cfg.regions[0].population, base.regions[0].population);
+  EXPECT_EQ(cfg.regions[1].id, "south");
+  EXPECT_DOUBLE_EQ(cfg.regions[1].unemployment.at(cfg.start), 0.2);
+  EXPECT_EQ(cfg.regions[1].population, base.regions[1].population);  // the rest kept
+  EXPECT_DOUBLE_EQ(cfg.destinations[0].cost_som.at(cfg.start), 1000);
+  EXPECT_EQ(cfg.destinations[0].currency, "rub");
+  std::filesystem::remove(variant);
+}
+
+}  // namespace
+}  // namespace kochmon::scenarios

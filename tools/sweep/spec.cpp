@@ -1,0 +1,610 @@
+#include "tools/sweep/spec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "scenarios/load/context.h"
+#include "scenarios/load/loader.h"
+#include "scenarios/load/tree.h"
+#include "sim/core/error.h"
+#include "tools/sweep/identity.h"
+
+namespace kochmon::sweep {
+
+using scenarios::Diagnostics;
+using scenarios::Node;
+using scenarios::Pos;
+
+namespace {
+
+constexpr const char* HINT = "see tools/sweep/README.md";
+// Summary columns every sweep has; parameters and metrics may not take these names.
+const std::vector<std::string> FIXED_COLUMNS = {"run",  "point",  "replicate",
+                                                "seed", "run_id", "status"};
+
+//! Reads typed values out of the positioned tree, recording errors in `diag`.
+class Reader {
+public:
+  explicit Reader(Diagnostics& diag) : diag_(diag) {}
+
+  //! Reports keys of `map` not in `allowed`; false when `node` is not a map.
+  bool keys(const Node& map, const std::string& shown, const std::vector<std::string>& allowed) {
+    if (!map.is_map()) {
+      diag_.error(map.pos, shown, "expected a map, got " + map.describe(), HINT);
+      return false;
+    }
+    for (const auto& e : map.map) {
+      if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
+        diag_.error(e.key_pos, join_key(shown, e.key), "unknown key '" + e.key + "'",
+                    scenarios::suggest(e.key, allowed, "keys"));
+    }
+    return true;
+  }
+
+  std::optional<std::string> string(const Node& n, const std::string& shown) {
+    if (!n.is_scalar()) {
+      diag_.error(n.pos, shown, "expected a string, got " + n.describe());
+      return std::nullopt;
+    }
+    return n.scalar;
+  }
+
+  std::optional<std::int64_t> integer(const Node& n, const std::string& shown, std::int64_t lo,
+                                      std::int64_t hi) {
+    const auto v = n.is_scalar() ? scenarios::parse_integer(n.scalar) : std::nullopt;
+    if (!v || *v < lo || *v > hi) {
+      diag_.error(n.pos, shown,
+                  "expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                      "], got " + n.describe());
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<double> number(const Node& n, const std::string& shown) {
+    const auto v = n.is_scalar() ? scenarios::parse_number(n.scalar) : std::nullopt;
+    if (!v) diag_.error(n.pos, shown, "expected a number, got " + n.describe());
+    return v;
+  }
+
+  std::optional<bool> boolean(const Node& n, const std::string& shown) {
+    if (n.is_scalar() && (n.scalar == "true" || n.scalar == "false")) return n.scalar == "true";
+    diag_.error(n.pos, shown, "expected true or false, got " + n.describe());
+    return std::nullopt;
+  }
+
+  std::optional<sim::Month> month(const Node& n, const std::string& shown) {
+    const auto m = n.is_scalar() ? sim::Month::parse(n.scalar) : std::nullopt;
+    if (!m) diag_.error(n.pos, shown, "expected a month YYYY-MM, got " + n.describe());
+    return m;
+  }
+
+  template <class E>
+  std::optional<E> choice(const Node& n, const std::string& shown,
+                          const std::vector<std::pair<std::string, E>>& options) {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : options) {
+      if (n.is_scalar() && n.scalar == name) return value;
+      names.push_back(name);
+    }
+    diag_.error(n.pos, shown, "expected one of " + scenarios::join(names) + ", got " + n.describe(),
+                n.is_scalar() ? scenarios::suggest(n.scalar, names, "values") : std::string());
+    return std::nullopt;
+  }
+
+  static std::string join_key(const std::string& parent, const std::string& key) {
+    return parent.empty() ? key : parent + "." + key;
+  }
+
+  Diagnostics& diag_;
+};
+
+void read_parameter(const Node& n, const std::string& shown, Method method, Reader& r,
+                    Parameter& p) {
+  const bool sampled =
+      method == Method::lhs || method == Method::saltelli || method == Method::morris;
+  if (!r.keys(n, shown,
+              {"key", "name", "values", "range", "distribution", "min", "max", "mean", "sd",
+               "integer"}))
+    return;
+  Diagnostics& diag = r.diag_;
+  if (const Node* key = n.get("key")) {
+    if (auto s = r.string(*key, shown + ".key")) p.key = *s;
+  } else {
+    diag.error(n.pos, shown, "missing required key 'key'",
+               "name the scenario key to sweep, "
+               "e.g. key: decision.monthly_rate");
+  }
+  p.column = p.key;
+  if (const Node* name = n.get("name"))
+    if (auto s = r.string(*name, shown + ".name")) p.column = *s;
+
+  const Node* values = n.get("values");
+  const Node* range = n.get("range");
+  const bool has_dist =
+      n.get("distribution") || n.get("min") || n.get("max") || n.get("mean") || n.get("sd");
+  if (!sampled) {
+    if (has_dist) {
+      const Node* first = n.get("distribution") ? n.get("distribution")
+                          : n.get("min")        ? n.get("min")
+                          : n.get("max")        ? n.get("max")
+                          : n.get("mean")       ? n.get("mean")
+                                                : n.get("sd");
+      diag.error(first->pos, shown,
+                 std::string("a distribution is for lhs, saltelli and morris designs, not ") +
+                     name_of(method),
+                 "give values: [...] or range: {from, to, count}");
+    }
+    if (values && range) {
+      diag.error(range->pos, shown + ".range", "give values or range, not both");
+    } else if (values) {
+      if (!values->is_seq() || values->seq.empty()) {
+        diag.error(values->pos, shown + ".values",
+                   "expected a non-empty list of values, got " + values->describe());
+      } else {
+        for (std::size_t i = 0; i < values->seq.size(); ++i)
+          if (auto s = r.string(values->seq[i], shown + ".values[" + std::to_string(i) + "]"))
+            p.values.push_back(*s);
+      }
+    } else if (range) {
+      if (method == Method::list) {
+        diag.error(range->pos, shown + ".range", "a list design takes values, not a range");
+      } else if (r.keys(*range, shown + ".range", {"from", "to", "count"})) {
+        std::optional<double> from, to;
+        std::optional<std::int64_t> count;
+        for (const char* k : {"from", "to", "count"}) {
+          const Node* v = range->get(k);
+          if (!v) {
+            diag.error(range->pos, shown + ".range",
+                       std::string("missing required key '") + k + "'");
+            continue;
+          }
+          if (std::string(k) == "count")
+            count = r.integer(*v, shown + ".range.count", 2, 100000);
+          else if (std::string(k) == "from")
+            from = r.number(*v, shown + ".range.from");
+          else
+            to = r.number(*v, shown + ".range.to");
+        }
+        if (from && to && count)
+          for (std::int64_t i = 0; i < *count; ++i)
+            p.values.push_back(scenarios::format_number(
+                *from + (*to - *from) * static_cast<double>(i) / static_cast<double>(*count - 1)));
+      }
+    } else {
+      diag.error(n.pos, shown,
+                 std::string("a ") + name_of(method) + " design needs values for every parameter",
+                 "give values: [...] or range: {from, to, count}");
+    }
+    if (const Node* integer = n.get("integer"))
+      diag.error(integer->pos, shown + ".integer", "integer applies to sampled designs only");
+    return;
+  }
+  if (values || range)
+    diag.error((values ? values : range)->pos, shown,
+               std::string("a ") + name_of(method) +
+                   " design samples a distribution; values and range are for grid and list designs",
+               "give min and max (uniform, loguniform) or mean and sd (normal)");
+  if (const Node* d = n.get("distribution"))
+    if (auto v = r.choice<Distribution>(*d, shown + ".distribution",
+                                        {{"uniform", Distribution::uniform},
+                                         {"loguniform", Distribution::loguniform},
+                                         {"normal", Distribution::normal}}))
+      p.distribution = *v;
+  if (const Node* integer = n.get("integer"))
+    if (auto b = r.boolean(*integer, shown + ".integer")) p.integer = *b;
+  auto need = [&](const char* key, double& out) {
+    if (const Node* v = n.get(key)) {
+      if (auto x = r.number(*v, shown + "." + key)) out = *x;
+      return true;
+    }
+    diag.error(n.pos, shown,
+               std::string("missing required key '") + key + "' for a " + name_of(p.distribution) +
+                   " distribution");
+    return false;
+  };
+  auto refuse = [&](const char* key) {
+    if (const Node* v = n.get(key))
+      diag.error(v->pos, shown + "." + key,
+                 std::string("not a parameter of a ") + name_of(p.distribution) + " distribution");
+  };
+  if (p.distribution == Distribution::normal) {
+    refuse("min");
+    refuse("max");
+    need("mean", p.mean);
+    if (need("sd", p.sd) && !(p.sd > 0))
+      diag.error(n.get("sd")->pos, shown + ".sd",
+                 "expected a number > 0, got '" + n.get("sd")->scalar + "'");
+    if (method == Method::morris)
+      diag.error(n.get("distribution")->pos, shown + ".distribution",
+                 "a morris design needs bounded distributions (uniform or loguniform)");
+  } else {
+    refuse("mean");
+    refuse("sd");
+    const bool have = need("min", p.min) & need("max", p.max);
+    if (have && !(p.min < p.max))
+      diag.error(n.get("max")->pos, shown + ".max",
+                 "expected a number > min (" + scenarios::format_number(p.min) + "), got '" +
+                     n.get("max")->scalar + "'");
+    if (have && p.distribution == Distribution::loguniform && !(p.min > 0))
+      diag.error(n.get("min")->pos, shown + ".min",
+                 "a loguniform distribution needs min > 0, got '" + n.get("min")->scalar + "'");
+  }
+}
+
+void read_metric(const Node& n, const std::string& shown, Reader& r, Metric& m) {
+  m.pos = n.pos;
+  if (!r.keys(n, shown, {"name", "series", "select", "from", "to", "across", "reduce", "scale"}))
+    return;
+  Diagnostics& diag = r.diag_;
+  for (const char* key : {"name", "series"}) {
+    const Node* v = n.get(key);
+    if (!v) {
+      diag.error(n.pos, shown, std::string("missing required key '") + key + "'");
+      continue;
+    }
+    if (auto s = r.string(*v, shown + "." + key))
+      (std::string(key) == "name" ? m.name : m.series) = *s;
+  }
+  if (!m.name.empty() && !scenarios::is_id(m.name))
+    diag.error(n.get("name")->pos, shown + ".name",
+               "expected a name of lower-case letters, digits and _, got '" + m.name + "'");
+  if (const Node* sel = n.get("select")) {
+    if (!sel->is_map()) {
+      diag.error(sel->pos, shown + ".select",
+                 "expected a map axis: [labels], got " + sel->describe(),
+                 "e.g. select: {destination: [russia]}");
+    } else {
+      for (const auto& e : sel->map) {
+        std::vector<std::string> labels;
+        const std::string where = shown + ".select." + e.key;
+        if (e.value.is_scalar()) {
+          labels.push_back(e.value.scalar);
+        } else if (e.value.is_seq() && !e.value.seq.empty()) {
+          for (const auto& item : e.value.seq)
+            if (auto s = r.string(item, where)) labels.push_back(*s);
+        } else {
+          diag.error(e.value.pos, where,
+                     "expected a label or a list of labels, got " + e.value.describe());
+        }
+        m.select.emplace_back(e.key, std::move(labels));
+      }
+    }
+  }
+  if (const Node* v = n.get("from")) m.from = r.month(*v, shown + ".from");
+  if (const Node* v = n.get("to")) m.to = r.month(*v, shown + ".to");
+  if (m.from && m.to && *m.to < *m.from)
+    diag.error(n.get("to")->pos, shown + ".to",
+               m.to->str() + " is before from (" + m.from->str() + ")", "swap from and to");
+  if (const Node* v = n.get("across"))
+    if (auto a =
+            r.choice<Across>(*v, shown + ".across", {{"sum", Across::sum}, {"mean", Across::mean}}))
+      m.across = *a;
+  if (const Node* v = n.get("reduce"))
+    if (auto a = r.choice<Reduce>(*v, shown + ".reduce",
+                                  {{"sum", Reduce::sum},
+                                   {"mean", Reduce::mean},
+                                   {"last", Reduce::last},
+                                   {"first", Reduce::first},
+                                   {"max", Reduce::max},
+                                   {"min", Reduce::min}}))
+      m.reduce = *a;
+  if (const Node* v = n.get("scale"))
+    if (auto x = r.number(*v, shown + ".scale")) m.scale = *x;
+}
+
+std::string render(const Spec& s, bool with_base) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << s.name;
+  if (with_base) out << YAML::Key << "base" << YAML::Value << s.base;
+  out << YAML::Key << "seed" << YAML::Value << s.seed;
+  out << YAML::Key << "set" << YAML::Value << YAML::Flow << s.set;
+  out << YAML::Key << "design" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "method" << YAML::Value << name_of(s.design.method);
+  if (s.design.method == Method::lhs || s.design.method == Method::saltelli ||
+      s.design.method == Method::morris)
+    out << YAML::Key << "samples" << YAML::Value << s.design.samples;
+  if (s.design.method == Method::morris)
+    out << YAML::Key << "levels" << YAML::Value << s.design.levels;
+  out << YAML::EndMap;
+  out << YAML::Key << "parameters" << YAML::Value << YAML::BeginSeq;
+  for (const auto& p : s.parameters) {
+    out << YAML::BeginMap << YAML::Key << "key" << YAML::Value << p.key;
+    out << YAML::Key << "name" << YAML::Value << p.column;
+    if (!p.values.empty()) {
+      out << YAML::Key << "values" << YAML::Value << YAML::Flow << p.values;
+    } else {
+      out << YAML::Key << "distribution" << YAML::Value << name_of(p.distribution);
+      if (p.distribution == Distribution::normal) {
+        out << YAML::Key << "mean" << YAML::Value << scenarios::format_number(p.mean);
+        out << YAML::Key << "sd" << YAML::Value << scenarios::format_number(p.sd);
+      } else {
+        out << YAML::Key << "min" << YAML::Value << scenarios::format_number(p.min);
+        out << YAML::Key << "max" << YAML::Value << scenarios::format_number(p.max);
+      }
+      out << YAML::Key << "integer" << YAML::Value << p.integer;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "replicates" << YAML::Value << YAML::BeginMap;
+  if (!s.seeds.empty()) {
+    out << YAML::Key << "seeds" << YAML::Value << YAML::Flow << s.seeds;
+  } else {
+    out << YAML::Key << "count" << YAML::Value << s.replicates;
+    out << YAML::Key << "common_seeds" << YAML::Value << s.common_seeds;
+  }
+  out << YAML::EndMap;
+  out << YAML::Key << "metrics" << YAML::Value << YAML::BeginSeq;
+  for (const auto& m : s.metrics) {
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << m.name;
+    out << YAML::Key << "series" << YAML::Value << m.series;
+    out << YAML::Key << "select" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (const auto& [axis, labels] : m.select)
+      out << YAML::Key << axis << YAML::Value << labels;
+    out << YAML::EndMap;
+    if (m.from) out << YAML::Key << "from" << YAML::Value << m.from->str();
+    if (m.to) out << YAML::Key << "to" << YAML::Value << m.to->str();
+    out << YAML::Key << "across" << YAML::Value << name_of(m.across);
+    out << YAML::Key << "reduce" << YAML::Value << name_of(m.reduce);
+    out << YAML::Key << "scale" << YAML::Value << scenarios::format_number(m.scale);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+} // namespace
+
+const char* name_of(Reduce r) {
+  switch (r) {
+  case Reduce::sum:
+    return "sum";
+  case Reduce::mean:
+    return "mean";
+  case Reduce::last:
+    return "last";
+  case Reduce::first:
+    return "first";
+  case Reduce::max:
+    return "max";
+  case Reduce::min:
+    return "min";
+  }
+  return "?";
+}
+
+const char* name_of(Across a) {
+  return a == Across::sum ? "sum" : "mean";
+}
+
+std::uint64_t Spec::run_seed(std::uint64_t point, int replicate) const {
+  if (!seeds.empty()) return seeds[static_cast<std::size_t>(replicate)];
+  constexpr std::uint64_t COMMON = ~std::uint64_t{0};
+  return derive_seed(seed, common_seeds ? COMMON : point, static_cast<std::uint64_t>(replicate));
+}
+
+Spec load_spec(const std::string& path, bool check_base) {
+  Diagnostics diag;
+  Node root = scenarios::read_yaml_file(path, diag);
+  diag.throw_if_any();
+  Reader r(diag);
+  Spec s;
+  s.path = path;
+  if (!root.is_map()) {
+    diag.error(root.pos.line ? root.pos : Pos{path, 1, 1}, {},
+               root.is_null() ? "the sweep spec is empty"
+                              : "expected a map of sweep keys, got " + root.describe(),
+               "start from scenarios/sweeps/tiny_grid.yaml");
+    diag.throw_if_any();
+  }
+  r.keys(root, "",
+         {"name", "base", "seed", "set", "design", "parameters", "replicates", "metrics"});
+  auto required = [&](const char* key) -> const Node* {
+    const Node* n = root.get(key);
+    if (!n)
+      diag.error(Pos{path, 1, 1}, {}, std::string("missing required key '") + key + "'", HINT);
+    return n;
+  };
+  if (const Node* n = required("name"); n)
+    if (auto v = r.string(*n, "name")) {
+      s.name = *v;
+      if (!scenarios::is_id(s.name))
+        diag.error(n->pos, "name",
+                   "expected a name of lower-case letters, digits and _, got '" + s.name + "'");
+    }
+  if (const Node* n = required("base"); n)
+    if (auto v = r.string(*n, "base")) {
+      const std::filesystem::path p = std::filesystem::path(scenarios::dir_of(path)) / *v;
+      std::error_code ec;
+      if (check_base && !std::filesystem::is_regular_file(p, ec))
+        diag.error(n->pos, "base", "no scenario file '" + p.string() + "'",
+                   "base is relative to the spec's directory");
+      s.base = std::filesystem::absolute(p, ec).lexically_normal().string();
+    }
+  if (const Node* n = root.get("seed"))
+    if (auto v = r.integer(*n, "seed", 0, INT64_MAX)) s.seed = static_cast<std::uint64_t>(*v);
+  if (const Node* n = root.get("set")) {
+    if (!n->is_seq()) {
+      diag.error(n->pos, "set",
+                 "expected a list of key.path=value overrides, got " + n->describe());
+    } else {
+      for (std::size_t i = 0; i < n->seq.size(); ++i) {
+        const std::string shown = "set[" + std::to_string(i) + "]";
+        if (auto v = r.string(n->seq[i], shown)) {
+          if (v->find('=') == std::string::npos)
+            diag.error(n->seq[i].pos, shown, "expected key.path=value, got '" + *v + "'");
+          s.set.push_back(*v);
+        }
+      }
+    }
+  }
+  if (const Node* n = root.get("design");
+      n && r.keys(*n, "design", {"method", "samples", "levels"})) {
+    if (const Node* m = n->get("method"))
+      if (auto v = r.choice<Method>(*m, "design.method",
+                                    {{"grid", Method::grid},
+                                     {"list", Method::list},
+                                     {"lhs", Method::lhs},
+                                     {"saltelli", Method::saltelli},
+                                     {"morris", Method::morris}}))
+        s.design.method = *v;
+    const bool sampled = s.design.method == Method::lhs || s.design.method == Method::saltelli ||
+                         s.design.method == Method::morris;
+    if (const Node* v = n->get("samples")) {
+      if (!sampled)
+        diag.error(v->pos, "design.samples",
+                   std::string("a ") + name_of(s.design.method) +
+                       " design takes no samples; its size comes from the values");
+      else if (auto x = r.integer(*v, "design.samples", 1, 1000000))
+        s.design.samples = static_cast<int>(*x);
+    } else if (sampled) {
+      diag.error(n->pos, "design",
+                 std::string("missing required key 'samples' for a ") + name_of(s.design.method) +
+                     " design");
+    }
+    if (const Node* v = n->get("levels")) {
+      if (s.design.method != Method::morris)
+        diag.error(v->pos, "design.levels", "levels is for morris designs only");
+      else if (auto x = r.integer(*v, "design.levels", 2, 100); x && *x % 2 == 0)
+        s.design.levels = static_cast<int>(*x);
+      else if (x)
+        diag.error(v->pos, "design.levels",
+                   "expected an even number of levels, got '" + v->scalar + "'");
+    }
+  }
+  s.design.seed = s.seed;
+  if (const Node* n = root.get("parameters")) {
+    s.parameters_pos = n->pos;
+    if (!n->is_seq()) {
+      diag.error(n->pos, "parameters", "expected a list of parameters, got " + n->describe());
+    } else {
+      for (std::size_t i = 0; i < n->seq.size(); ++i) {
+        Parameter p;
+        read_parameter(n->seq[i], "parameters[" + std::to_string(i) + "]", s.design.method, r, p);
+        s.parameters.push_back(std::move(p));
+      }
+    }
+  } else {
+    s.parameters_pos = Pos{path, 1, 1};
+  }
+  const auto k = s.parameters.size();
+  if (s.design.method != Method::grid && s.design.method != Method::list && k == 0)
+    diag.error(s.parameters_pos, "parameters",
+               std::string("a ") + name_of(s.design.method) +
+                   " design needs at least one parameter");
+  if (s.design.method == Method::saltelli && 2 * k > static_cast<std::size_t>(32))
+    diag.error(s.parameters_pos, "parameters",
+               "a saltelli design takes at most 16 parameters, got " + std::to_string(k),
+               "fix some parameters with set:, or screen them first with a morris design");
+  if (s.design.method == Method::list && k > 0) {
+    for (std::size_t i = 1; i < k; ++i)
+      if (!s.parameters[i].values.empty() && !s.parameters[0].values.empty() &&
+          s.parameters[i].values.size() != s.parameters[0].values.size())
+        diag.error(root.get("parameters")->seq[i].pos,
+                   "parameters[" + std::to_string(i) + "].values",
+                   "a list design needs the same number of values for every parameter: " +
+                       std::to_string(s.parameters[i].values.size()) + " here, " +
+                       std::to_string(s.parameters[0].values.size()) + " for parameters[0]");
+  }
+  if (const Node* n = root.get("replicates")) {
+    if (n->is_scalar()) {
+      if (auto v = r.integer(*n, "replicates", 1, 100000)) s.replicates = static_cast<int>(*v);
+    } else if (r.keys(*n, "replicates", {"count", "seeds", "common_seeds"})) {
+      const Node* count = n->get("count");
+      const Node* seeds = n->get("seeds");
+      if (count && seeds) diag.error(seeds->pos, "replicates", "give count or seeds, not both");
+      if (count)
+        if (auto v = r.integer(*count, "replicates.count", 1, 100000))
+          s.replicates = static_cast<int>(*v);
+      if (seeds) {
+        if (!seeds->is_seq() || seeds->seq.empty()) {
+          diag.error(seeds->pos, "replicates.seeds",
+                     "expected a non-empty list of seeds, got " + seeds->describe());
+        } else {
+          for (std::size_t i = 0; i < seeds->seq.size(); ++i)
+            if (auto v = r.integer(seeds->seq[i], "replicates.seeds[" + std::to_string(i) + "]", 0,
+                                   INT64_MAX))
+              s.seeds.push_back(static_cast<std::uint64_t>(*v));
+          s.replicates = static_cast<int>(s.seeds.size());
+        }
+      }
+      if (const Node* c = n->get("common_seeds")) {
+        if (seeds)
+          diag.error(c->pos, "replicates.common_seeds",
+                     "listed seeds are always common to every point");
+        else if (auto b = r.boolean(*c, "replicates.common_seeds"))
+          s.common_seeds = *b;
+      }
+    }
+  }
+  if (const Node* n = root.get("metrics")) {
+    if (!n->is_seq()) {
+      diag.error(n->pos, "metrics", "expected a list of metrics, got " + n->describe());
+    } else {
+      for (std::size_t i = 0; i < n->seq.size(); ++i) {
+        Metric m;
+        read_metric(n->seq[i], "metrics[" + std::to_string(i) + "]", r, m);
+        s.metrics.push_back(std::move(m));
+      }
+    }
+  }
+  // Column names: unique, and none of the fixed ones.
+  std::set<std::string> seen(FIXED_COLUMNS.begin(), FIXED_COLUMNS.end());
+  auto column = [&](const std::string& name, const Pos& pos, const std::string& shown) {
+    if (name.empty()) return;
+    if (!seen.insert(name).second)
+      diag.error(pos, shown, "column '" + name + "' is already taken",
+                 "names must differ from each other and from " + scenarios::join(FIXED_COLUMNS));
+  };
+  if (const Node* n = root.get("parameters"); n && n->is_seq())
+    for (std::size_t i = 0; i < k && i < n->seq.size(); ++i)
+      column(s.parameters[i].column, n->seq[i].pos, "parameters[" + std::to_string(i) + "]");
+  for (std::size_t i = 0; i < s.metrics.size(); ++i)
+    column(s.metrics[i].name, s.metrics[i].pos, "metrics[" + std::to_string(i) + "].name");
+  if (diag.count() == 0 && s.runs() > 10000000)
+    diag.error(Pos{path, 1, 1}, {},
+               "the sweep has " + std::to_string(s.runs()) + " runs, more than 10^7",
+               "split it into several sweeps");
+  diag.throw_if_any();
+  s.normalized = render(s, true);
+  return s;
+}
+
+std::vector<std::string> run_overrides(const Spec& spec, const Point& point) {
+  std::vector<std::string> out = spec.set;
+  for (std::size_t i = 0; i < spec.parameters.size(); ++i)
+    out.push_back(spec.parameters[i].key + "=" + point.text[i]);
+  return out;
+}
+
+std::string check_against_base(const Spec& spec, const std::vector<Point>& points,
+                               const sim::Registries& registries) {
+  scenarios::LoadOptions lo;
+  lo.overrides = spec.set;
+  std::string resolved;
+  try {
+    resolved = scenarios::load_scenario(spec.base, registries, lo).resolved_yaml;
+    if (!points.empty()) {
+      lo.overrides = run_overrides(spec, points.front());
+      scenarios::load_scenario(spec.base, registries, lo);
+    }
+  } catch (const sim::InputError& e) {
+    throw sim::InputError(
+        std::string(e.what()) + "\n" + spec.path +
+        ": note: while applying the sweep's set: and point 0's parameters to its base scenario " +
+        spec.base);
+  }
+  return resolved;
+}
+
+std::string sweep_hash(const Spec& spec, const std::string& base_resolved) {
+  return text_hash(render(spec, false) + "\n---\n" + base_resolved);
+}
+
+} // namespace kochmon::sweep

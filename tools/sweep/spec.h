@@ -1,0 +1,84 @@
+#ifndef KOCHMON_TOOLS_SWEEP_SPEC_H
+#define KOCHMON_TOOLS_SWEEP_SPEC_H
+
+// The sweep spec: a YAML file naming a base scenario, the swept parameters and their design,
+// the replicates and the scalar metrics of each run (tools/sweep/README.md documents every
+// key). It is validated as strictly as a scenario, with the same file:line:col messages, by
+// the same positioned YAML tree (scenarios/load/tree.h).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scenarios/load/diagnostics.h"
+#include "sim/api/registry.h"
+#include "sim/core/month.h"
+#include "tools/sweep/design.h"
+
+namespace kochmon::sweep {
+
+enum class Reduce { sum, mean, last, first, max, min };
+enum class Across { sum, mean };
+
+//! A scalar summary of one series of a run: select cells, combine them each month, reduce
+//! the months of a window.
+struct Metric {
+  std::string name;
+  std::string series;
+  std::vector<std::pair<std::string, std::vector<std::string>>> select; // axis -> labels
+  std::optional<sim::Month> from, to;                                   // default: the whole run
+  Across across = Across::sum;
+  Reduce reduce = Reduce::last;
+  double scale = 1.0;
+  scenarios::Pos pos; // where the metric is written, for messages
+};
+
+const char* name_of(Reduce r);
+const char* name_of(Across a);
+
+struct Spec {
+  std::string path; // the spec file as given
+  std::string name;
+  std::string base; // the base scenario, absolute
+  std::uint64_t seed = 1;
+  std::vector<std::string> set; // fixed overrides of every run, "key.path=value"
+  DesignSpec design;
+  std::vector<Parameter> parameters;
+  scenarios::Pos parameters_pos;
+  int replicates = 1;
+  std::vector<std::uint64_t> seeds; // explicit seeds (then replicates == seeds.size())
+  bool common_seeds = false;        // derived seeds shared by every point
+  std::vector<Metric> metrics;
+
+  //! The spec with every default filled in, as YAML (written to the sweep directory).
+  std::string normalized;
+
+  std::uint64_t points() const { return design_size(design, parameters); }
+  std::uint64_t runs() const { return points() * static_cast<std::uint64_t>(replicates); }
+  //! The seed of a run: the listed seed, or one derived from (sweep seed, point, replicate).
+  std::uint64_t run_seed(std::uint64_t point, int replicate) const;
+};
+
+//! Reads and validates a spec file; every error found (at most 20) is reported at once.
+//! `check_base`: the base scenario must exist (not needed to analyse a finished sweep).
+//! Throws sim::InputError.
+Spec load_spec(const std::string& path, bool check_base = true);
+
+//! Loads the base scenario with point 0's overrides, so that a misspelt parameter key or an
+//! out-of-range value is reported against the spec; returns the resolved base scenario text
+//! (part of the sweep's identity). Throws sim::InputError.
+std::string check_against_base(const Spec& spec, const std::vector<Point>& points,
+                               const sim::Registries& registries);
+
+//! The identity of a sweep: hash of the normalised spec (without the base path) and of the
+//! resolved base scenario.
+std::string sweep_hash(const Spec& spec, const std::string& base_resolved);
+
+//! The overrides of one run: the spec's `set:` then the point's parameter values.
+std::vector<std::string> run_overrides(const Spec& spec, const Point& point);
+
+} // namespace kochmon::sweep
+
+#endif

@@ -1,0 +1,38 @@
+#ifndef KOCHMON_TOOLS_SWEEP_SWEEP_INTERNAL_H
+#define KOCHMON_TOOLS_SWEEP_SWEEP_INTERNAL_H
+
+// What the local and MPI drivers share: a prepared sweep and the execution of one run.
+
+#include <string>
+#include <vector>
+
+#include "sim/api/registry.h"
+#include "tools/sweep/design.h"
+#include "tools/sweep/spec.h"
+#include "tools/sweep/sweep.h"
+
+namespace kochmon::sweep::detail {
+
+struct Prepared {
+  Spec spec;
+  std::vector<Point> points;
+  std::string hash;
+  sim::Registries registries;
+};
+
+//! Loads and checks the spec against its base scenario; with `claim`, records or checks the
+//! sweep's identity in `dir`.
+Prepared prepare(const std::string& spec_path, const std::string& dir, bool claim);
+
+enum class Outcome { ok, failed, interrupted };
+
+//! Loads the scenario of run `index` and runs it into its file; a failure is written to the
+//! run's .failed file (and reported on stderr unless quiet).
+Outcome execute(const Prepared& p, const SweepOptions& o, std::uint64_t index);
+
+//! Builds and writes the summary; fills the summary fields of `result`.
+void summarise(const Prepared& p, const std::string& dir, SweepResult& result);
+
+} // namespace kochmon::sweep::detail
+
+#endif
