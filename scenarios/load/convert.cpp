@@ -279,6 +279,7 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
       dc.detection_monthly = series(d, "detection_monthly", "destinations[]", shown, ctx);
       dc.remittance_fee = series(d, "remittance_fee", "destinations[]", shown, ctx);
       dc.regimes = regime_spans(at(d, "regimes"), shown + ".regimes", diag);
+      dc.ban_enforcement = series(d, "ban_enforcement", "destinations[]", shown, ctx);
       dc.fx_volatility = num(d, "fx_volatility");
       dc.shock_correlation = num(d, "shock_correlation");
       const std::vector<double> bans = numbers(d, "ban_shares");
@@ -385,6 +386,39 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   cfg.output.compression = static_cast<int>(integer(output, "compression"));
   cfg.output.chunk_months = static_cast<int>(integer(output, "chunk_months"));
   cfg.output.trajectories_sample = num(at(output, "trajectories"), "sample");
+
+  // events: a destination that exists, a date inside the run.
+  const Node& events = at(root, "events");
+  if (events.is_seq()) {
+    std::vector<std::string> dest_ids;
+    for (const auto& d : cfg.destinations) dest_ids.push_back(d.id);
+    for (std::size_t i = 0; i < events.seq.size(); ++i) {
+      const Node& e = events.seq[i];
+      if (!e.is_map()) continue;
+      const std::string shown = "events[" + std::to_string(i) + "]";
+      const auto date = sim::Month::parse(text(e, "date"));
+      if (!date) continue;  // reported by normalize()
+      sim::EventConfig ev;
+      ev.date = *date;
+      ev.type = sim::EventConfig::Type::amnesty;
+      ev.share = num(e, "share");
+      if (*date < cfg.start || cfg.end < *date)
+        diag.error(at(e, "date").pos, shown + ".date",
+                   date->str() + " is outside the run (" + cfg.start.str() + " to " + cfg.end.str() + ")",
+                   "move the event, or change time.start or time.end");
+      const std::string dest = text(e, "destination");
+      const auto it = std::find(dest_ids.begin(), dest_ids.end(), dest);
+      if (it == dest_ids.end()) {
+        diag.error(at(e, "destination").pos, shown + ".destination", "unknown destination '" + dest + "'",
+                   suggest(dest, dest_ids, "destinations"));
+        continue;
+      }
+      ev.destination = static_cast<int>(it - dest_ids.begin());
+      cfg.events.push_back(ev);
+    }
+    std::stable_sort(cfg.events.begin(), cfg.events.end(),
+                     [](const sim::EventConfig& a, const sim::EventConfig& b) { return a.date < b.date; });
+  }
   return cfg;
 }
 

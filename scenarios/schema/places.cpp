@@ -191,6 +191,14 @@ std::vector<Key> place_keys() {
        .meaning = "The regime: pre_eaeu (patent needed; before the Eurasian Economic Union), "
                   "eaeu (a registered worker is legal) or visa (a work visa is needed).",
        .choices = {"pre_eaeu", "eaeu", "visa"}},
+      {.path = "destinations[].ban_enforcement",
+       .type = Type::series,
+       .default_value = "1.0",
+       .range = closed(0, 1),
+       .unit = "1",
+       .meaning = "Probability that an entry ban stops a banned adult who tries to go in a month; "
+                  "below 1 some re-enter under a new name, illegally (fingerprinting at entry "
+                  "raises it, MODEL.md §7)."},
       {.path = "destinations[].fx_volatility",
        .type = Type::number,
        .default_value = "0.1",

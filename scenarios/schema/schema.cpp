@@ -45,6 +45,7 @@ std::vector<Key> all_keys() {
   take(decision, "decision");
   take(general, "abroad");
   take(general, "output");
+  take(general, "events");
   return out;
 }
 
@@ -117,6 +118,9 @@ const std::vector<Section>& sections() {
       {"output", "output", "How results are written."},
       {"output.trajectories", "output.trajectories",
        "Household trajectories, for a sample of households."},
+      {"events[]", "events[]",
+       "One policy event. Example: `events: [{date: 2019-01, type: amnesty, destination: "
+       "russia, share: 0.8}]`."},
   };
   return all;
 }

@@ -79,6 +79,7 @@ struct DestinationConfig {
   double fx_volatility = 0.1;    // sd of the som value of a month's wage there (fraction)
   double shock_correlation = 0;  // correlation of its risk with the origin's income shocks
   std::array<double, 3> ban_shares{0, 0, 0};  // of expelled migrants: banned 3, 5, 10 years
+  Series ban_enforcement = Series::constant(1);  // probability a ban stops a banned adult going
 
   Regime regime_at(Month m) const {
     Regime r = regimes.front().regime;
@@ -160,6 +161,16 @@ struct OutputConfig {
   double trajectories_sample = 0;  // share of households whose trajectories are recorded
 };
 
+//! A time-stamped policy event (MODEL.md §7) that acts on people rather than on a parameter
+//! (parameters change over time through their series).
+struct EventConfig {
+  enum class Type { amnesty };
+  Month date;
+  Type type = Type::amnesty;
+  int destination = 0;  // index into RunConfig::destinations
+  double share = 1;     // amnesty: share of the active bans to that destination lifted
+};
+
 //! Everything a run needs. `resolved_yaml` is the fully resolved scenario text, written into
 //! every output file for provenance.
 struct RunConfig {
@@ -183,6 +194,7 @@ struct RunConfig {
   DecisionConfig decision;
   AbroadConfig abroad;
   OutputConfig output;
+  std::vector<EventConfig> events;  // sorted by date
 
   int n_steps() const { return end - start + 1; }
 };

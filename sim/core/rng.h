@@ -39,6 +39,8 @@ enum class Purpose : std::uint32_t {
   business = 108,
   legal_status = 109,
   regional_shock = 110,
+  amnesty = 111,
+  ban_enforcement = 112,
 };
 
 //! The draws of one (household, step, purpose): up to four 64-bit words per block, and as many

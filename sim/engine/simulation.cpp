@@ -188,6 +188,9 @@ struct Simulation::Impl {
   std::vector<double> wage_som_mean12;  // D: mean of w_d·fx_d over the last 12 months
   std::vector<double> legal_share_d, permit_d, tax_d, legalise_d;  // D, by the regime in force
   double training_share = 0, grant_som = 0, credit_som = 0, poverty_line = 0;
+  std::vector<double> enforcement_d;  // D: probability a ban stops a banned adult this month
+  std::vector<double> amnesty_d;      // D: share of active bans lifted this month (events)
+  bool amnesty_now = false;
   // Relative deprivation histograms (per region: count and income sums above each bin).
   std::vector<IncomeHistogram> rd_hist;  // R, built at the start of each month
 
@@ -282,7 +285,8 @@ struct Simulation::Impl {
     labour_force.assign(uR, 0.0);
     eta.assign(uR, 0.0);
     wage_som_mean12.assign(uD, 0.0);
-    for (auto* v : {&legal_share_d, &permit_d, &tax_d, &legalise_d}) v->assign(uD, 0.0);
+    for (auto* v : {&legal_share_d, &permit_d, &tax_d, &legalise_d, &enforcement_d, &amnesty_d})
+      v->assign(uD, 0.0);
     for (const auto& rule : rules) needs_rd = needs_rd || rule->needs_relative_deprivation();
     rd_hist.resize(uR);
 
@@ -343,6 +347,18 @@ struct Simulation::Impl {
       double mean = 0.0;  // the som value of the wage over the last 12 months
       for (int k = 1; k <= 12; ++k) mean += wage_som_at(d, m + (-k));
       wage_som_mean12[d] = mean / 12.0;
+    }
+    // Bans: how well they are enforced (fingerprinting raises it), and amnesties this month.
+    amnesty_now = false;
+    for (std::size_t d = 0; d < uD; ++d) {
+      enforcement_d[d] = d < uR ? 1.0 : cfg.destinations[d - uR].ban_enforcement.at(m);
+      amnesty_d[d] = 0.0;
+    }
+    for (const auto& e : cfg.events) {
+      if (e.date != m || e.type != EventConfig::Type::amnesty) continue;
+      const std::size_t d = uR + static_cast<std::size_t>(e.destination);
+      amnesty_d[d] = 1.0 - (1.0 - amnesty_d[d]) * (1.0 - e.share);
+      amnesty_now = true;
     }
     training_share = cfg.abroad.training_share.at(m);
     grant_som = cfg.abroad.return_grant_som.at(m);
@@ -461,6 +477,18 @@ struct Simulation::Impl {
                        cfg.shocks.household_sd * KeyedDraws::normal(zb.v[0], zb.v[1]);
     hh.shock[h] = static_cast<float>(eps);
     const double shock_factor = std::max(0.0, 1.0 + eps);
+
+    // An amnesty lifts a share of the active bans (MODEL.md §7).
+    if (amnesty_now) {
+      const auto am = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::amnesty).block(0);
+      for (int k = 0; k < n_adults; ++k) {
+        const std::size_t a = a0 + static_cast<std::size_t>(k);
+        if (hh.ban_dest[a] != NO_DEST && KeyedDraws::to_unit(am.v[k & 3]) < amnesty_d[hh.ban_dest[a]]) {
+          hh.ban_dest[a] = NO_DEST;
+          hh.ban_until[a] = 0;
+        }
+      }
+    }
 
     // Life abroad (MODEL.md §6).
     for (int k = 0; k < n_adults; ++k) {
@@ -583,16 +611,18 @@ struct Simulation::Impl {
     int choice = 0;
     if (home > 0 && u_decide < cfg.decision.monthly_rate) {
       const double rd = needs_rd ? rd_hist[ur].relative_deprivation(income_before) : 0.0;
-      // Which options this household can take: bans on every adult at home, and liquidity.
+      // Which options this household can take: bans on every adult at home (unless this
+      // month's attempt slips through, e.g. under a new name before fingerprinting), liquidity.
       bool restricted = false;
       std::array<bool, MAX_OPTIONS> blocked{};
+      const double u_slip = KeyedDraws::to_unit(dw.v[3]);
       for (int d = 0; d < D; ++d) {
         const auto ud = static_cast<std::size_t>(d);
         bool all_banned = true;
         for (int k = 0; k < n_adults && all_banned; ++k) {
           const std::size_t a = a0 + static_cast<std::size_t>(k);
           if (hh.status[a] == AdultStatus::away) continue;
-          all_banned = hh.ban_dest[a] == d && hh.ban_until[a] > t;
+          all_banned = banned(hh, a, d, u_slip);
         }
         const bool broke = cfg.decision.liquidity_constraint && hh.savings_som[h] + credit_som < env.c_d[ud];
         blocked[1 + ud] = all_banned || broke;
@@ -648,21 +678,25 @@ struct Simulation::Impl {
           part[off.moves + ur * uR + ud] += hh.size[h];
         } else {
           // One adult at home who is not banned from d goes, picked uniformly.
+          const double u_slip = KeyedDraws::to_unit(dw.v[3]);
           int eligible = 0;
           for (int k = 0; k < n_adults; ++k) {
             const std::size_t a = a0 + static_cast<std::size_t>(k);
-            eligible += hh.status[a] != AdultStatus::away && !(hh.ban_dest[a] == d && hh.ban_until[a] > t);
+            eligible += hh.status[a] != AdultStatus::away && !banned(hh, a, d, u_slip);
           }
           int pick = static_cast<int>(KeyedDraws::to_unit(dw.v[1]) * eligible);
           std::size_t a = a0;
           for (int k = 0; k < n_adults; ++k) {
             a = a0 + static_cast<std::size_t>(k);
-            if (hh.status[a] == AdultStatus::away || (hh.ban_dest[a] == d && hh.ban_until[a] > t)) continue;
+            if (hh.status[a] == AdultStatus::away || banned(hh, a, d, u_slip)) continue;
             if (pick-- == 0) break;
           }
           KOCHMON_ASSERT(eligible > 0, "a blocked destination was chosen");
-          const bool legal = KeyedDraws::to_unit(dw.v[2]) < legal_share_d[ud];
-          const bool trained = KeyedDraws::to_unit(dw.v[3]) < training_share;
+          // Someone going despite a ban goes under a new name: never legally.
+          const bool evading = hh.ban_dest[a] == d && hh.ban_until[a] > t;
+          const bool legal = !evading && KeyedDraws::to_unit(dw.v[2]) < legal_share_d[ud];
+          const auto dw2 = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::choose_member).block(0);
+          const bool trained = KeyedDraws::to_unit(dw2.v[0]) < training_share;
           hh.status[a] = AdultStatus::away;
           hh.dest[a] = static_cast<std::uint8_t>(d);
           hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) | (trained ? AwayFlags::TRAINED : 0));
@@ -729,6 +763,12 @@ struct Simulation::Impl {
       part[off.relvar_without + un] += relvar;
       part[off.n_without + un] += 1;
     }
+  }
+
+  //! Whether adult a is kept from destination d by a ban this month: an active ban stops them
+  //! unless this month's attempt slips through (probability 1 − enforcement).
+  bool banned(const Households& hh, std::size_t a, int d, double u_slip) const {
+    return hh.ban_dest[a] == d && hh.ban_until[a] > t && u_slip < enforcement_d[static_cast<std::size_t>(d)];
   }
 
   // --- 4: reduction in chunk order, then this step's series and next step's aggregates.

@@ -177,3 +177,45 @@ TEST(Regimes, EaeuAccessionRaisesTheLegalShareOfTheStock) {
 
 }  // namespace
 }  // namespace kochmon::agents
+
+namespace kochmon::agents {
+namespace {
+
+TEST(Bans, AnAmnestyLiftsTheActiveBans) {
+  auto c = two_destinations(1.0, 48);
+  c.events.push_back({c.start + 36, sim::EventConfig::Type::amnesty, 0, 1.0});
+  const auto reg = builtin_registries();
+  sim::Simulation sim(c, reg);
+  const std::size_t bans = sim.series_index("active_bans");
+  const int D = sim.world().n_destinations();
+  std::vector<double> russia;
+  for (int t = 0; t < c.n_steps(); ++t) {
+    sim.step();
+    russia.push_back(sim.values(bans)[static_cast<std::size_t>(D - 2)]);
+  }
+  EXPECT_GT(russia[35], 50);  // bans accumulated
+  // The amnesty month ends with only that month's new bans left.
+  EXPECT_LT(russia[36], 0.1 * russia[35]);
+}
+
+TEST(Bans, WeakEnforcementLetsSomeBannedAdultsBackIllegally) {
+  auto c = two_destinations(1.0, 60);
+  c.destinations[0].ban_enforcement = sim::Series::constant(0.3);
+  const auto reg = builtin_registries();
+  sim::Simulation sim(c, reg);
+  const auto& hh = sim.world().households();
+  int evaders = 0;
+  for (int t = 0; t < c.n_steps(); ++t) {
+    sim.step();
+    for (std::size_t a = 0; a < hh.n_adults_total(); ++a) {
+      if (hh.status[a] != sim::AdultStatus::away || hh.ban_dest[a] != hh.dest[a]) continue;
+      if (hh.since_step[a] >= hh.ban_until[a]) continue;  // went after the ban ended
+      ++evaders;
+      EXPECT_EQ(hh.away_flags[a] & sim::AwayFlags::LEGAL, 0) << "an evader enters under a new name, illegally";
+    }
+  }
+  EXPECT_GT(evaders, 0);
+}
+
+}  // namespace
+}  // namespace kochmon::agents
