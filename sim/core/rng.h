@@ -28,6 +28,7 @@ enum class Purpose : std::uint32_t {
   labour_status = 6,
   trajectory_sample = 7,
   // dynamics
+  household_month = 99,  // the draws every household makes every month, in one block
   decide = 100,
   choose_member = 101,
   home_labour = 102,
@@ -66,6 +67,34 @@ class KeyedDraws {
 
   static double to_unit(std::uint64_t bits) {
     return static_cast<double>(bits >> 11) * 0x1.0p-53;
+  }
+  //! Uniform in [0, 1) from 16 bits of `bits` (slice 0..3): four coarse draws from one word,
+  //! for probabilities well above 1e-4 (the resolution is 1/65536).
+  static double unit16(std::uint64_t bits, unsigned slice) {
+    return static_cast<double>((bits >> (16 * slice)) & 0xFFFFu) * 0x1.0p-16;
+  }
+  //! Standard normal from one word, by the inverse normal CDF (Acklam's rational
+  //! approximation, relative error below 1.2e-9): one draw, no logarithm in the central 95%.
+  static double normal(std::uint64_t bits) {
+    const double p = (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;  // (0, 1)
+    constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                            1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+    constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                            6.680131188771972e+01,  -1.328068155288572e+01};
+    constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                            -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+    constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                            3.754408661907416e+00};
+    constexpr double LOW = 0.02425;
+    if (p < LOW || p > 1.0 - LOW) {
+      const double q = std::sqrt(-2.0 * std::log(p < LOW ? p : 1.0 - p));
+      const double x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+                       ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+      return p < LOW ? x : -x;
+    }
+    const double q = p - 0.5, r = q * q;
+    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+           (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
   }
   //! Standard normal from two words (Box–Muller; deterministic, no state).
   static double normal(std::uint64_t a, std::uint64_t b) {

@@ -2,18 +2,27 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace kochmon::sim {
 namespace {
-constexpr double UNIT = 100.0, SCALE = 256.0;  // bin b: floor(SCALE·ln(1 + y/UNIT)) = b
+// Bin of y: x = 1 + y/UNIT ≥ 1 written as 2^e·(1 + m/256 + ...): bin e·256 + m.
+constexpr double UNIT = 100.0;
 }
 
 int IncomeHistogram::bin(double y) {
-  const double b = SCALE * std::log1p(std::max(0.0, y) / UNIT);
-  return std::min(BINS - 1, static_cast<int>(b));
+  const double x = 1.0 + std::max(0.0, y) / UNIT;
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  const auto e = static_cast<int>((bits >> 52) & 0x7FF) - 1023;
+  const auto m = static_cast<int>((bits >> 44) & 0xFF);
+  return std::min(BINS - 1, e * 256 + m);
 }
 
-double IncomeHistogram::edge(int b) { return UNIT * std::expm1(b / SCALE); }
+double IncomeHistogram::edge(int b) {
+  return UNIT * (std::ldexp(1.0 + (b % 256) / 256.0, b / 256) - 1.0);
+}
 
 void IncomeHistogram::clear() {
   std::fill(count_.begin(), count_.end(), 0.0);

@@ -3,7 +3,8 @@
 
 // Stark's relative deprivation (MODEL.md §5) of a household in its region's income
 // distribution: RD_h = (1/N)·Σ_{j: y_j > y_h}(y_j − y_h)/ȳ. Recomputed every month for every
-// region, so it is read from a histogram on a fixed logarithmic grid (bins 0.4% wide): exact
+// region, so it is read from a histogram on a fixed logarithmic grid (256 bins per doubling of
+// 1 + y/100 som, read from the bits of a double: no logarithm per household): exact
 // over the bins above a household's, with the households of its own bin taken as spread
 // evenly across the bin. Building is O(N), a lookup O(1), and the result is independent of
 // the order households are added in only up to rounding: the engine adds them in id order.
@@ -14,7 +15,7 @@ namespace kochmon::sim {
 
 class IncomeHistogram {
  public:
-  static constexpr int BINS = 4096;
+  static constexpr int BINS = 256 * 24;  // up to about 1.7e9 som; higher incomes share the top bin
 
   IncomeHistogram() : count_(BINS), sum_(BINS) {}
   void clear();

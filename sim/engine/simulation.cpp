@@ -193,6 +193,8 @@ struct Simulation::Impl {
   bool amnesty_now = false;
   // Relative deprivation histograms (per region: count and income sums above each bin).
   std::vector<IncomeHistogram> rd_hist;  // R, built at the start of each month
+  std::vector<std::size_t> block_begin, block_end;  // R: each region's block in the initial layout
+  std::vector<std::uint32_t> outsiders;             // households living outside their block
 
   // --- partial sums, one block per chunk, reduced in chunk order
   struct Offsets {
@@ -289,6 +291,11 @@ struct Simulation::Impl {
       v->assign(uD, 0.0);
     for (const auto& rule : rules) needs_rd = needs_rd || rule->needs_relative_deprivation();
     rd_hist.resize(uR);
+    block_begin.assign(uR, 0);
+    block_end.assign(uR, 0);
+    for (std::size_t h = H; h-- > 0;) block_begin[hh.region[h]] = h;
+    for (std::size_t h = 0; h < H; ++h) block_end[hh.region[h]] = h + 1;
+    if (c.decision.internal_move == DecisionConfig::InternalMove::household) outsiders.reserve(H);
 
     // Opening aggregates: everyone at home, incomes as generated; urban jobs fill the
     // employed share of the opening labour force.
@@ -444,16 +451,29 @@ struct Simulation::Impl {
 
   // Stark's relative deprivation needs each region's income distribution at the start of the
   // month: one histogram per region, built by one task per region in household order.
+  // Each region's households are its block of the initial layout, less those who moved out,
+  // plus the movers in from other blocks (`outsiders`, kept in id order).
   void build_rd_histograms() {
     const auto& hh = world.households();
-    const std::size_t H = hh.n_households();
     tbb::parallel_for(0, R, [&](int r) {
-      auto& hist = rd_hist[static_cast<std::size_t>(r)];
+      const auto ur = static_cast<std::size_t>(r);
+      auto& hist = rd_hist[ur];
       hist.clear();
-      for (std::size_t h = 0; h < H; ++h)
+      for (std::size_t h = block_begin[ur]; h < block_end[ur]; ++h)
+        if (hh.region[h] == r) hist.add(hh.income_som[h]);
+      for (const std::uint32_t h : outsiders)
         if (hh.region[h] == r) hist.add(hh.income_som[h]);
       hist.finish();
     });
+  }
+
+  //! After a month with household moves: the households living outside their initial block.
+  void update_outsiders() {
+    const auto& hh = world.households();
+    outsiders.clear();  // capacity reserved up front: no allocation here
+    for (int r = 0; r < R; ++r)
+      for (std::size_t h = block_begin[static_cast<std::size_t>(r)]; h < block_end[static_cast<std::size_t>(r)]; ++h)
+        if (hh.region[h] != r) outsiders.push_back(static_cast<std::uint32_t>(h));
   }
 
   // --- 3: one household's month
@@ -471,10 +491,14 @@ struct Simulation::Impl {
     const double income_before = hh.income_som[h];
     double remit = 0, labour = 0;
 
+    // The month's own draws, one counter-based block: word 0 decides, word 1 is the income
+    // shock, word 2 the home labour market (16 bits per adult), word 3 the details of a
+    // departure (16 bits each: who goes, legal status, training, slipping through a ban).
+    const auto hm = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::household_month).block(0);
+
     // Income shock (MODEL.md §4): ε = φ·ε + η_r + ν_h.
-    const auto zb = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::income_shock).block(0);
     const double eps = cfg.shocks.persistence * hh.shock[h] + eta[ur] +
-                       cfg.shocks.household_sd * KeyedDraws::normal(zb.v[0], zb.v[1]);
+                       cfg.shocks.household_sd * KeyedDraws::normal(hm.v[1]);
     hh.shock[h] = static_cast<float>(eps);
     const double shock_factor = std::max(0.0, 1.0 + eps);
 
@@ -483,7 +507,7 @@ struct Simulation::Impl {
       const auto am = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::amnesty).block(0);
       for (int k = 0; k < n_adults; ++k) {
         const std::size_t a = a0 + static_cast<std::size_t>(k);
-        if (hh.ban_dest[a] != NO_DEST && KeyedDraws::to_unit(am.v[k & 3]) < amnesty_d[hh.ban_dest[a]]) {
+        if (hh.ban_dest[a] != NO_DEST && KeyedDraws::unit16(am.v[0], static_cast<unsigned>(k & 3)) < amnesty_d[hh.ban_dest[a]]) {
           hh.ban_dest[a] = NO_DEST;
           hh.ban_until[a] = 0;
         }
@@ -496,12 +520,13 @@ struct Simulation::Impl {
       if (hh.status[a] != AdultStatus::away) continue;
       const int d = hh.dest[a];
       const auto ud = static_cast<std::size_t>(d);
+      // One block per member abroad: job, detection, return; word 3 in 16-bit slices for
+      // regularising, the ban's length and starting a business.
       const auto w = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::abroad_job).block(static_cast<std::uint32_t>(k));
-      const auto w2 = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::abroad_return).block(static_cast<std::uint32_t>(k));
       bool employed = (hh.away_flags[a] & AwayFlags::EMPLOYED) != 0;
       bool legal = (hh.away_flags[a] & AwayFlags::LEGAL) != 0;
       const bool trained = (hh.away_flags[a] & AwayFlags::TRAINED) != 0;
-      if (!legal && KeyedDraws::to_unit(w.v[3]) < legalise_d[ud]) legal = true;
+      if (!legal && KeyedDraws::unit16(w.v[3], 0) < legalise_d[ud]) legal = true;
       if (employed) {
         employed = KeyedDraws::to_unit(w.v[0]) >= ab.job_loss_monthly;
       } else {
@@ -528,7 +553,7 @@ struct Simulation::Impl {
           // An entry ban of 3, 5 or 10 years with the destination's shares (MODEL.md §6).
           if (world.is_foreign(d)) {
             const auto& shares = cfg.destinations[ud - uR].ban_shares;
-            const double u = KeyedDraws::to_unit(w2.v[0]);
+            const double u = KeyedDraws::unit16(w.v[3], 1);
             const int years = u < shares[0] ? 3 : u < shares[0] + shares[1] ? 5 : u < shares[0] + shares[1] + shares[2] ? 10 : 0;
             if (years > 0) {
               hh.ban_dest[a] = static_cast<std::uint8_t>(d);
@@ -544,7 +569,7 @@ struct Simulation::Impl {
         // Returnees may start a business, more likely with savings (MODEL.md §6).
         const double p_business =
             ab.business_base + ab.business_savings_effect * std::max(0.0f, hh.savings_som[h]) / (12.0 * w_r);
-        if (!expelled && KeyedDraws::to_unit(w2.v[1]) < p_business) {
+        if (!expelled && KeyedDraws::unit16(w.v[3], 2) < p_business) {
           hh.status[a] = AdultStatus::home_business;
           part[off.new_business + ur] += 1;
         }
@@ -568,10 +593,9 @@ struct Simulation::Impl {
     const double f = cfg.home_labour.job_finding_monthly;
     const double u_r = u_eff[ur];
     const double s = f * u_r / std::max(1e-9, 1.0 - u_r);
-    const auto lab = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::home_labour).block(0);
     for (int k = 0; k < n_adults; ++k) {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
-      const double u = KeyedDraws::to_unit(lab.v[k & 3]);
+      const double u = KeyedDraws::unit16(hm.v[2], static_cast<unsigned>(k & 3));
       switch (hh.status[a]) {
         case AdultStatus::home_employed:
           if (u < s) hh.status[a] = AdultStatus::home_unemployed;
@@ -606,8 +630,7 @@ struct Simulation::Impl {
     // One keyed draw decides. Every combinator keeps the probability of going at or below the
     // monthly rate, and the options are laid out "go" first, so a household whose draw is at
     // or above the rate stays without any rule being consulted (most households, most months).
-    const auto dw = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::decide).block(0);
-    const double u_decide = KeyedDraws::to_unit(dw.v[0]);
+    const double u_decide = KeyedDraws::to_unit(hm.v[0]);
     int choice = 0;
     if (home > 0 && u_decide < cfg.decision.monthly_rate) {
       const double rd = needs_rd ? rd_hist[ur].relative_deprivation(income_before) : 0.0;
@@ -615,7 +638,7 @@ struct Simulation::Impl {
       // month's attempt slips through, e.g. under a new name before fingerprinting), liquidity.
       bool restricted = false;
       std::array<bool, MAX_OPTIONS> blocked{};
-      const double u_slip = KeyedDraws::to_unit(dw.v[3]);
+      const double u_slip = KeyedDraws::unit16(hm.v[3], 3);
       for (int d = 0; d < D; ++d) {
         const auto ud = static_cast<std::size_t>(d);
         bool all_banned = true;
@@ -678,13 +701,13 @@ struct Simulation::Impl {
           part[off.moves + ur * uR + ud] += hh.size[h];
         } else {
           // One adult at home who is not banned from d goes, picked uniformly.
-          const double u_slip = KeyedDraws::to_unit(dw.v[3]);
+          const double u_slip = KeyedDraws::unit16(hm.v[3], 3);
           int eligible = 0;
           for (int k = 0; k < n_adults; ++k) {
             const std::size_t a = a0 + static_cast<std::size_t>(k);
             eligible += hh.status[a] != AdultStatus::away && !banned(hh, a, d, u_slip);
           }
-          int pick = static_cast<int>(KeyedDraws::to_unit(dw.v[1]) * eligible);
+          int pick = static_cast<int>(KeyedDraws::unit16(hm.v[3], 0) * eligible);
           std::size_t a = a0;
           for (int k = 0; k < n_adults; ++k) {
             a = a0 + static_cast<std::size_t>(k);
@@ -694,9 +717,8 @@ struct Simulation::Impl {
           KOCHMON_ASSERT(eligible > 0, "a blocked destination was chosen");
           // Someone going despite a ban goes under a new name: never legally.
           const bool evading = hh.ban_dest[a] == d && hh.ban_until[a] > t;
-          const bool legal = !evading && KeyedDraws::to_unit(dw.v[2]) < legal_share_d[ud];
-          const auto dw2 = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::choose_member).block(0);
-          const bool trained = KeyedDraws::to_unit(dw2.v[0]) < training_share;
+          const bool legal = !evading && KeyedDraws::unit16(hm.v[3], 1) < legal_share_d[ud];
+          const bool trained = KeyedDraws::unit16(hm.v[3], 2) < training_share;
           hh.status[a] = AdultStatus::away;
           hh.dest[a] = static_cast<std::uint8_t>(d);
           hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) | (trained ? AwayFlags::TRAINED : 0));
@@ -828,6 +850,9 @@ struct Simulation::Impl {
       labour_force[j] = lf;
     }
     std::copy_n(values[S_STOCK].begin(), uR * uD, N_rd.begin());
+    double moved = 0;
+    for (std::size_t i = 0; i < uR * uR; ++i) moved += total[off.moves + i];
+    if (cfg.decision.internal_move == DecisionConfig::InternalMove::household && moved > 0) update_outsiders();
     // Sampled households' trajectories.
     if (!sampled.empty()) {
       const auto& hh = world.households();
@@ -932,6 +957,7 @@ void Simulation::restore_state(const StateReader& in) {
   impl_->state_arrays([&in](const std::string& name, auto& v) { in.get_vector(name, v); });
   step_ = static_cast<int>(step[0]);
   impl_->t = step_;
+  if (config_.decision.internal_move == DecisionConfig::InternalMove::household) impl_->update_outsiders();
 }
 
 void Simulation::step() {

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "scenarios/load/diagnostics.h"
+#include "scenarios/load/tree.h"
+#include "scenarios/load/tree.h"
 #include "sim/api/registry.h"
 #include "sim/core/month.h"
 #include "tools/sweep/design.h"
@@ -32,10 +34,18 @@ struct Metric {
   Across across = Across::sum;
   Reduce reduce = Reduce::last;
   double scale = 1.0;
+  //! A series with the same axes whose cells weight the cells of `series` when they combine
+  //! each month: across mean gives sum(w x) / sum(w), across sum gives sum(w x). Empty: none.
+  std::string weight;
   scenarios::Pos pos; // where the metric is written, for messages
 };
 
 const char* name_of(Reduce r);
+//! Reads one metric map (the keys of a sweep's `metrics[]`) from the positioned tree, recording
+//! errors in `diag`; shared with other spec files (validation targets). `extra_keys` are keys
+//! the caller reads itself; without `require_name` the metric may be anonymous.
+Metric read_metric(const scenarios::Node& n, const std::string& shown, scenarios::Diagnostics& diag,
+                   const std::vector<std::string>& extra_keys = {}, bool require_name = true);
 const char* name_of(Across a);
 
 struct Spec {
