@@ -402,10 +402,12 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
       ev.date = *date;
       ev.type = sim::EventConfig::Type::amnesty;
       ev.share = num(e, "share");
-      if (*date < cfg.start || cfg.end < *date)
+      // Before the start an event can never take effect: an error. After the end it simply
+      // does not happen within this run (a shortened run of a scenario is common).
+      if (*date < cfg.start)
         diag.error(at(e, "date").pos, shown + ".date",
-                   date->str() + " is outside the run (" + cfg.start.str() + " to " + cfg.end.str() + ")",
-                   "move the event, or change time.start or time.end");
+                   date->str() + " is before the run starts (" + cfg.start.str() + ")",
+                   "move the event, or start the run earlier");
       const std::string dest = text(e, "destination");
       const auto it = std::find(dest_ids.begin(), dest_ids.end(), dest);
       if (it == dest_ids.end()) {

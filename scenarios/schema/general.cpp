@@ -73,7 +73,8 @@ std::vector<Key> general_keys() {
       {.path = "events[].date",
        .type = Type::month,
        .required = true,
-       .meaning = "Month (YYYY-MM) the event takes effect, within time.start..time.end."},
+       .meaning = "Month (YYYY-MM) the event takes effect: not before time.start; an event "
+                  "after time.end does not happen in this run."},
       {.path = "events[].type",
        .type = Type::choice,
        .required = true,

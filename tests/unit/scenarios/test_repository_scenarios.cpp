@@ -3,6 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -22,11 +25,15 @@ TEST(RepositoryScenarios, LoadAndRoundTrip) {
     const fs::path d = testing::source_dir() + dir;
     if (!fs::exists(d)) continue;
     for (const auto& e : fs::directory_iterator(d)) {
-      if (e.path().extension() != ".yaml") continue;
+      // Scenarios only: targets files are not scenarios, and dot files are other tests' scratch.
+      const std::string name = e.path().filename().string();
+      if (e.path().extension() != ".yaml" || name.starts_with(".") || name.starts_with("targets"))
+        continue;
       SCOPED_TRACE(e.path().string());
       sim::RunConfig first;
       ASSERT_NO_THROW(first = load_scenario(e.path().string(), registries));
-      const fs::path resolved = e.path().parent_path() / ".resolved_roundtrip.yaml";
+      const fs::path resolved =
+          e.path().parent_path() / (".resolved_roundtrip_" + std::to_string(::getpid()) + ".yaml");
       std::ofstream(resolved) << first.resolved_yaml;
       sim::RunConfig second;
       EXPECT_NO_THROW(second = load_scenario(resolved.string(), registries));
