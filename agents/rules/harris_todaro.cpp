@@ -39,7 +39,7 @@ void HarrisTodaro::score_region(const sim::RegionContext& ctx, std::span<double>
       continue;
     }
     const double gap = d.p_d * d.w_d * d.fx_d - home;
-    s[i] = b_ht_ * (pv_factor_ * gap - d.c_d) / o.w_r + (d.foreign ? asc_foreign_ : asc_internal_);
+    s[i] = b_ht_ * (pv_factor_ * gap - d.c_d) / o.w_r + (d.foreign ? asc_foreign_ : asc_internal_) + d.asc_d;
   }
 }
 

@@ -37,7 +37,7 @@ void Nelm::score_region(const sim::RegionContext& ctx, std::span<double> s) cons
   // Everything depends on the household: the region part is only the constants.
   s[0] = 0.0;
   for (std::size_t i = 1; i < ctx.options.size(); ++i)
-    s[i] = ctx.options[i].foreign ? asc_foreign_ : asc_internal_;
+    s[i] = (ctx.options[i].foreign ? asc_foreign_ : asc_internal_) + ctx.options[i].asc_d;
 }
 
 double Nelm::delta_u(const sim::OriginView& o, const sim::OptionView& d,

@@ -11,7 +11,8 @@ sim::PluginInfo PushPull::info() {
       "Push–pull (Ravenstein/Lee), gravity form: wage and unemployment differentials, "
       "network, cost, distance, poverty and land shortage.",
       "s_pp(d) = b_wage·ln(w_d·fx_d / w_r) + b_unemp·(u_r − u_d) + b_network·ln(1 + k_network·N_rd/P_r)"
-      " − b_cost·c_d/w_r − b_dist·dist_rd/1000 km + b_poverty·poverty_r + b_land·shortage_h + asc_d",
+      " − b_cost·c_d/w_r − b_dist·dist_rd/1000 km + b_poverty·poverty_r + b_land·shortage_h"
+      " − b_farm·farm_h/w_r + asc_internal|foreign + attractiveness_d",
       "§5",
       {
           {"b_wage", 1.0, 0, 20, "1", "Weight of the log wage ratio ln(w_d·fx_d / w_r)."},
@@ -26,6 +27,9 @@ sim::PluginInfo PushPull::info() {
           {"b_land", 0.5, 0, 20, "per hectare",
            "Push of the household's land shortfall max(0, land_need_ha − land)."},
           {"land_need_ha", 0.5, 0, 100, "ha", "Land a household needs to live from farming."},
+          {"b_farm", 0.2, 0, 20, "per month of home wage",
+           "Hold of the household's farm income, in months of home wage (farm_h / w_r): more "
+           "productive land keeps people home."},
           {"asc_internal", -1.0, -50, 50, "1",
            "Constant for internal destinations: the intervening obstacles of a move within the country."},
           {"asc_foreign", 0.0, -50, 50, "1",
@@ -43,6 +47,7 @@ PushPull::PushPull(const sim::Params& p)
       b_poverty_(p.at("b_poverty")),
       b_land_(p.at("b_land")),
       land_need_ha_(p.at("land_need_ha")),
+      b_farm_(p.at("b_farm")),
       asc_internal_(p.at("asc_internal")),
       asc_foreign_(p.at("asc_foreign")) {}
 
@@ -58,15 +63,17 @@ void PushPull::score_region(const sim::RegionContext& ctx, std::span<double> s) 
     const double network = o.P_r > 0 ? std::log1p(k_network_ * d.N_rd / o.P_r) : 0.0;
     s[i] = b_wage_ * std::log(d.w_d * d.fx_d / o.w_r) + b_unemp_ * (o.u_r - d.u_d) +
            b_network_ * network - b_cost_ * d.c_d / o.w_r - b_dist_ * d.dist_km / 1000.0 +
-           b_poverty_ * o.poverty_r + (d.foreign ? asc_foreign_ : asc_internal_);
+           b_poverty_ * o.poverty_r + (d.foreign ? asc_foreign_ : asc_internal_) + d.asc_d;
   }
 }
 
 void PushPull::score(const sim::DecisionContext& ctx, std::span<const double> base,
                      std::span<double> s) const {
   const double shortage = std::max(0.0, land_need_ha_ - ctx.household.land_ha);
+  const double w_r = ctx.region.origin.w_r;
+  const double push = b_land_ * shortage - b_farm_ * ctx.household.farm_income_som / w_r;
   s[0] = base[0];
-  for (std::size_t i = 1; i < s.size(); ++i) s[i] = base[i] + b_land_ * shortage;
+  for (std::size_t i = 1; i < s.size(); ++i) s[i] = base[i] + push;
 }
 
 }  // namespace kochmon::agents

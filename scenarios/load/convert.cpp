@@ -237,6 +237,7 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
         rc.farm_income_som_per_ha = series(r, "farm_income_som_per_ha", "regions[]", shown, ctx);
         rc.move_cost_som = series(r, "move_cost_som", "regions[]", shown, ctx);
         rc.shock_sd = num(r, "shock_sd");
+        rc.attractiveness = num(r, "attractiveness");
         rc.jobs_growth_pct = num(r, "jobs_growth_pct");
         if (rc.jobs_growth_pct != 0 && !rc.urban)
           diag.error(at(r, "jobs_growth_pct").pos, shown + ".jobs_growth_pct",
@@ -281,6 +282,8 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
       dc.regimes = regime_spans(at(d, "regimes"), shown + ".regimes", diag);
       dc.ban_enforcement = series(d, "ban_enforcement", "destinations[]", shown, ctx);
       dc.fx_volatility = num(d, "fx_volatility");
+      dc.attractiveness = num(d, "attractiveness");
+      dc.initial_stock = num(d, "initial_stock");
       dc.shock_correlation = num(d, "shock_correlation");
       const std::vector<double> bans = numbers(d, "ban_shares");
       if (bans.size() == dc.ban_shares.size())

@@ -102,6 +102,14 @@ std::vector<Key> place_keys() {
        .range = at_least(0),
        .unit = "som",
        .meaning = "Cost of moving here from another region."},
+      {.path = "regions[].attractiveness",
+       .type = Type::number,
+       .default_value = "0",
+       .range = closed(-50, 50),
+       .unit = "1",
+       .meaning = "A constant added to this region's score as a destination by every built-in "
+                  "rule: what the rules do not see (the capital's services, familiarity); a "
+                  "calibration parameter."},
       {.path = "regions[].shock_sd",
        .type = Type::number,
        .default_value = "0.05",
@@ -199,6 +207,22 @@ std::vector<Key> place_keys() {
        .meaning = "Probability that an entry ban stops a banned adult who tries to go in a month; "
                   "below 1 some re-enter under a new name, illegally (fingerprinting at entry "
                   "raises it, MODEL.md §7)."},
+      {.path = "destinations[].attractiveness",
+       .type = Type::number,
+       .default_value = "0",
+       .range = closed(-50, 50),
+       .unit = "1",
+       .meaning = "A constant added to this destination's score by every built-in rule: what the "
+                  "rules do not see (language, history, the size of the labour market); a "
+                  "calibration parameter."},
+      {.path = "destinations[].initial_stock",
+       .type = Type::number,
+       .default_value = "0",
+       .range = closed(0, 1e9),
+       .unit = "persons",
+       .meaning = "Members of the country's households already working there at time.start (full "
+                  "scale): the network built before the run. Working-age adults are placed there "
+                  "at random, employed."},
       {.path = "destinations[].fx_volatility",
        .type = Type::number,
        .default_value = "0.1",

@@ -33,6 +33,7 @@ struct OptionView {
   double m_d = 0;             // share of net earnings remitted
   double sigma2_d = 0;        // relative variance of a migrant's remittances (unemployment, expulsion, exchange rate)
   double corr_rd = 0;         // correlation of the destination's risk with the origin's income shocks
+  double asc_d = 0;           // the scenario's attractiveness of d (language, history, ...), added by every rule
 };
 
 //! The origin region this month.
@@ -63,6 +64,7 @@ struct HouseholdView {
   int adults_home = 0;            // working-age adults at home
   int adults_away = 0;            // members away (abroad or in another region)
   double land_ha = 0;
+  double farm_income_som = 0;     // this month's farm income (land × yield × shock)
   double income_som = 0;          // last month's income
   double income_mean_som = 0;     // recent mean
   double income_var = 0;          // recent variance, som^2

@@ -42,6 +42,7 @@ struct RegionConfig {
   Series poverty_rate;           // fraction of persons below the poverty line (income calibration)
   Series farm_income_som_per_ha; // monthly farm income per hectare
   Series move_cost_som = Series::constant(5000);  // cost of moving here from another region
+  double attractiveness = 0;     // constant added to this region's score as a destination
   double shock_sd = 0.05;        // sd of the region's common monthly income-shock innovation
   double jobs_growth_pct = 0;    // urban regions: annual growth of the stock of jobs, percent
 };
@@ -76,6 +77,8 @@ struct DestinationConfig {
   Series detection_monthly;      // probability an illegal migrant is detected and expelled
   Series remittance_fee;         // fraction of a transfer lost to fees
   std::vector<RegimeSpan> regimes{{Month{0}, Regime::visa}};  // sorted by month, first covers the start
+  double attractiveness = 0;     // constant added to this destination's score by every rule
+  double initial_stock = 0;      // persons from the country already there at time.start (full scale)
   double fx_volatility = 0.1;    // sd of the som value of a month's wage there (fraction)
   double shock_correlation = 0;  // correlation of its risk with the origin's income shocks
   std::array<double, 3> ban_shares{0, 0, 0};  // of expelled migrants: banned 3, 5, 10 years

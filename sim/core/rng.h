@@ -27,6 +27,7 @@ enum class Purpose : std::uint32_t {
   income = 5,
   labour_status = 6,
   trajectory_sample = 7,
+  initial_abroad = 8,
   // dynamics
   household_month = 99,  // the draws every household makes every month, in one block
   decide = 100,

@@ -315,6 +315,28 @@ struct Simulation::Impl {
       income_mean_r[r] /= std::max(1.0, n_hh[r]);
       if (cfg.regions[r].urban) jobs0[r] = employed[r];
     }
+    // Members abroad at the start (destinations[].initial_stock) already earn: their smoothed
+    // earnings start at the opening month's net wage, and they count in the opening network.
+    if (H > 0) {
+      MonthEnv env0;
+      w.month_env(c.start, env0);
+      auto& hm = w.households();
+      for (std::size_t h = 0; h < H; ++h) {
+        for (int k = 0; k < hm.n_adults[h]; ++k) {
+          const std::size_t a = hm.first_adult[h] + static_cast<std::size_t>(k);
+          if (hm.status[a] != AdultStatus::away) continue;
+          const std::size_t d = hm.dest[a];
+          const auto& dc = c.destinations[d - uR];
+          const auto& rc = c.regimes[static_cast<std::size_t>(dc.regime_at(c.start))];
+          const bool legal = (hm.away_flags[a] & AwayFlags::LEGAL) != 0;
+          const double gross = env0.w_d[d] * env0.fx_d[d];
+          hm.earnings_abroad_som[a] = static_cast<float>(
+              legal ? std::max(0.0, gross * (1.0 - rc.income_tax.at(c.start)) - rc.permit_cost_som.at(c.start)) : gross);
+          N_rd[static_cast<std::size_t>(hm.region[h]) * uD + d] += inv_scale;
+          P_r[hm.region[h]] -= inv_scale;
+        }
+      }
+    }
   }
 
   // --- 1–2: this month's conditions, contexts and household-independent scores
@@ -422,6 +444,7 @@ struct Simulation::Impl {
         // Relative variance of remittances: employment (Bernoulli), expulsion, exchange rate.
         v.sigma2_d = v.u_d / std::max(1e-9, 1.0 - v.u_d) + (1.0 - v.legal_d) * v.detect_d + fx_vol * fx_vol;
         v.corr_rd = corr;
+        v.asc_d = v.foreign ? cfg.destinations[ud - uR].attractiveness : cfg.regions[ud].attractiveness;
       }
       const RegionContext ctx{m, t, o, std::span<const OptionView>(opt, uO)};
       for (std::size_t k = 0; k < rules.size(); ++k) {
@@ -660,6 +683,7 @@ struct Simulation::Impl {
         view.adults_home = home;
         view.adults_away = n_adults - home;
         view.land_ha = hh.land_ha[h];
+        view.farm_income_som = farm * shock_factor;
         view.income_som = income;
         view.income_mean_som = hh.income_mean_som[h];
         view.income_var = hh.income_var[h];

@@ -197,6 +197,16 @@ void World::generate_population() {
     mean_skill_factor += pop.skill_shares[s] * pop.skill_wage_factor[s];
   const Month m0 = config_.start;
   const double sigma = pop.wage_sigma;
+  // Members already abroad at the start (the network of earlier years): each working-age adult
+  // is away at foreign destination f with probability initial_stock_f / working-age adults.
+  double adults_full = 0;
+  for (const auto& r : config_.regions) adults_full += r.population * r.working_age_share;
+  std::vector<double> q_abroad;
+  std::vector<double> legal_at_start;
+  for (const auto& d : config_.destinations) {
+    q_abroad.push_back(adults_full > 0 ? d.initial_stock / adults_full : 0.0);
+    legal_at_start.push_back(config_.regimes[static_cast<std::size_t>(d.regime_at(m0))].legal_share.at(m0));
+  }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, H, GEN_CHUNK), [&](const auto& range) {
     for (std::size_t h = range.begin(); h != range.end(); ++h) {
       const auto& c = config_.regions[hh.region[h]];
@@ -221,7 +231,22 @@ void World::generate_population() {
         hh.status[a] = !active ? AdultStatus::inactive
                                : (employed ? AdultStatus::home_employed : AdultStatus::home_unemployed);
         hh.dest[a] = NO_DEST;
-        if (employed) income += w_r * hh.wage_factor[a];
+        if (!q_abroad.empty()) {
+          const auto ab = KeyedDraws(seed, Stream::world, h, k, Purpose::initial_abroad).block(0);
+          double u = KeyedDraws::to_unit(ab.v[0]);
+          for (std::size_t f = 0; f < q_abroad.size(); ++f) {
+            if (u < q_abroad[f]) {
+              hh.status[a] = AdultStatus::away;
+              hh.dest[a] = static_cast<std::uint8_t>(n_regions_ + static_cast<int>(f));
+              hh.away_flags[a] = static_cast<std::uint8_t>(
+                  AwayFlags::EMPLOYED | (KeyedDraws::to_unit(ab.v[1]) < legal_at_start[f] ? AwayFlags::LEGAL : 0));
+              hh.since_step[a] = -1;
+              break;
+            }
+            u -= q_abroad[f];
+          }
+        }
+        if (hh.status[a] == AdultStatus::home_employed) income += w_r * hh.wage_factor[a];
       }
       hh.income_som[h] = static_cast<float>(income);
       hh.income_mean_som[h] = static_cast<float>(income);

@@ -3,6 +3,7 @@
 
 // Small worlds built in code, for engine and rule tests that must not depend on the loader.
 
+#include "agents/rules/push_pull.h"
 #include "sim/api/run_config.h"
 
 namespace kochmon::tests {
@@ -46,9 +47,9 @@ inline sim::RunConfig two_region_config(double households_per_region = 2000, int
   c.decision.monthly_rate = 0.05;
   sim::RuleSpec pp;
   pp.rule = "push_pull";
-  pp.params = {{"b_wage", 1.0},   {"b_unemp", 2.0},  {"b_network", 0.5},    {"k_network", 10.0},
-               {"b_cost", 0.1},   {"b_dist", 0.2},   {"b_poverty", 1.0},    {"b_land", 0.5},
-               {"land_need_ha", 0.5}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
+  for (const auto& q : agents::PushPull::info().params) pp.params[q.name] = q.default_value;
+  pp.params["asc_internal"] = -1.0;
+  pp.params["asc_foreign"] = 0.0;
   c.decision.rules.push_back(pp);
   c.shocks.household_sd = 0.05;
   c.destinations[0].regimes = {{c.start, sim::Regime::pre_eaeu}};

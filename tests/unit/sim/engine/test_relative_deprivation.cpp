@@ -46,8 +46,9 @@ TEST(IncomeHistogram, EqualIncomesMeanNoDeprivation) {
   IncomeHistogram hist;
   for (int i = 0; i < 100; ++i) hist.add(10000);
   hist.finish();
-  EXPECT_LT(hist.relative_deprivation(10000), 1e-3);
-  EXPECT_LT(hist.mean_relative_deprivation(), 1e-3);
+  // Equal incomes share one bin; the within-bin spread assumed is at most half a bin (0.2%).
+  EXPECT_LT(hist.relative_deprivation(10000), 2e-3);
+  EXPECT_LT(hist.mean_relative_deprivation(), 2e-3);
 }
 
 }  // namespace
