@@ -10,6 +10,15 @@ namespace kochmon::output::h5 {
 
 namespace {
 
+// HDF5 closes the files still open when the process exits (H5_term_library, registered with
+// atexit at its first call). A file whose flush failed (a full disk, EFBIG past ulimit -f)
+// stays open after H5Fclose fails, and closing it again at exit crashes inside HDF5 1.10
+// (H5F__close_cb), turning a clear "No space left on device" into a segmentation fault. Every
+// file we write is closed explicitly (File::close throws when it cannot be), and a file we
+// abandon is deleted, so nothing is lost by skipping that last pass. H5dont_atexit() must run
+// before any other HDF5 call: hence a static initialiser.
+[[maybe_unused]] const herr_t g_dont_atexit = H5dont_atexit();
+
 std::string error_text(const std::string& action, const std::string& object,
                        const std::string& file, const std::string& reason) {
   if (file.empty()) return "output: cannot " + action + ": " + reason;

@@ -45,10 +45,15 @@ const CsvTable* CsvCache::get(const std::string& path, const Pos& where, const s
   if (auto it = tables_.find(cache_key); it != tables_.end()) return it->second.get();
   auto& slot = tables_[cache_key];
 
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(path, ec)) {
-    const int err = errno;
-    diag_.error(where, key, "cannot read '" + path + "': " + std::strerror(err ? err : EISDIR),
+  // A directory opens as an ifstream and reads as nothing, so it is checked first; errno is
+  // reset so that a stale value is never reported as the reason.
+  const bool is_dir = std::filesystem::is_directory(path, ec);
+  errno = 0;
+  std::ifstream in;
+  if (!is_dir) in.open(path, std::ios::binary);
+  if (is_dir || !in) {
+    const int err = is_dir ? EISDIR : (errno != 0 ? errno : EIO);
+    diag_.error(where, key, "cannot read '" + path + "': " + std::strerror(err),
                 "check the path; it is relative to the file the key is written in");
     return nullptr;
   }

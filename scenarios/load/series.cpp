@@ -75,7 +75,8 @@ bool csv_points(Node& node, const CsvQuery& q, const std::string& shown, sim::Se
     if (q.source) what += ", source '" + source + "'";
     std::string hint;
     if (q.id && !ids.contains(id)) {
-      hint = suggest(id, {ids.begin(), ids.end()}, table->id_column + "s");
+      hint = suggest(id, {ids.begin(), ids.end()},
+                     table->id_column == "country" ? "countries" : table->id_column + "s");
     } else if (!variables.contains(variable)) {
       hint = suggest(variable, {variables.begin(), variables.end()}, "variables");
     } else {

@@ -60,8 +60,24 @@ Pos pos_of(const YAML::Mark& mark, const std::string& file) {
   return {file, mark.line + 1, mark.column + 1};
 }
 
-Node convert(const YAML::Node& y, const std::string& file, const std::string& dir,
-             const Pos* fixed) {
+// What convert() may build from one document. yaml-cpp keeps an alias (*name) as a second
+// reference to its anchor's node, so a small file can name a tree of billions of values
+// ("a billion laughs"), or, with an alias inside its own anchor, an endless one; convert()
+// copies what it visits, so both are refused here.
+struct Budget {
+  std::size_t nodes = 0;
+};
+struct TooLarge {
+  std::string what;
+};
+
+Node convert(const YAML::Node& y, const std::string& file, const std::string& dir, const Pos* fixed,
+             Budget& budget, int depth) {
+  if (depth > MAX_DEPTH)
+    throw TooLarge{"nested deeper than " + std::to_string(MAX_DEPTH) + " levels (through aliases)"};
+  if (++budget.nodes > MAX_NODES)
+    throw TooLarge{"more than " + std::to_string(MAX_NODES) +
+                   " values (aliases expand to too many)"};
   Node n;
   n.pos = fixed ? *fixed : pos_of(y.Mark(), file);
   n.dir = dir;
@@ -74,7 +90,7 @@ Node convert(const YAML::Node& y, const std::string& file, const std::string& di
   case YAML::NodeType::Sequence:
     n.kind = Node::Kind::seq;
     for (const auto& item : y)
-      n.seq.push_back(convert(item, file, dir, fixed));
+      n.seq.push_back(convert(item, file, dir, fixed, budget, depth + 1));
     break;
   case YAML::NodeType::Map:
     n.kind = Node::Kind::map;
@@ -82,7 +98,7 @@ Node convert(const YAML::Node& y, const std::string& file, const std::string& di
       Node::Entry e;
       e.key_pos = fixed ? *fixed : pos_of(kv.first.Mark(), file);
       e.key = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
-      e.value = convert(kv.second, file, dir, fixed);
+      e.value = convert(kv.second, file, dir, fixed, budget, depth + 1);
       n.map.push_back(std::move(e));
     }
     break;
@@ -125,6 +141,17 @@ std::size_t bad_utf8(const std::string& s) {
         (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
     if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
     i += len;
+  }
+  return std::string::npos;
+}
+
+// First control character that YAML does not allow (everything below 0x20 except tab, line
+// feed and carriage return, and DEL), or npos. yaml-cpp would stop reading at a NUL and
+// silently drop the rest of the file.
+std::size_t control_char(const std::string& s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
   }
   return std::string::npos;
 }
@@ -203,15 +230,32 @@ std::size_t too_deep(const std::string& s) {
 } // namespace
 
 Node read_yaml_file(const std::string& path, Diagnostics& diag) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    // An ifstream opens a directory and then reads nothing: it would pass for an empty file.
+    diag.error({path, 0, 0}, {}, std::string("cannot read scenario: ") + std::strerror(EISDIR));
+    return {};
+  }
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
-    diag.error({path, 0, 0}, {}, std::string("cannot read scenario: ") + std::strerror(err));
+    diag.error({path, 0, 0}, {},
+               std::string("cannot read scenario: ") + std::strerror(err ? err : EIO));
     return {};
   }
   std::ostringstream buf;
   buf << in.rdbuf();
   const std::string text = buf.str();
+  if (const std::size_t bad = control_char(text); bad != std::string::npos) {
+    int line = 0, col = 0;
+    line_col(text, bad, line, col);
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[bad]));
+    diag.error({path, line, col}, {}, std::string("control character ") + hex + " in the text",
+               "a scenario is plain text; remove the character");
+    return {};
+  }
   if (const std::size_t bad = bad_utf8(text); bad != std::string::npos) {
     int line = 0, col = 0;
     line_col(text, bad, line, col);
@@ -230,11 +274,16 @@ Node read_yaml_file(const std::string& path, Diagnostics& diag) {
   }
   try {
     const YAML::Node y = YAML::Load(text);
-    Node n = convert(y, path, dir_of(path), nullptr);
+    Budget budget;
+    Node n = convert(y, path, dir_of(path), nullptr, budget, 0);
     if (n.is_null()) n.pos = {path, 1, 1};
     return n;
   } catch (const YAML::Exception& e) {
     diag.error(pos_of(e.mark, path), {}, e.msg);
+    return {};
+  } catch (const TooLarge& e) {
+    diag.error({path, 0, 0}, {}, e.what,
+               "a scenario needs a few thousand values; do not nest aliases (*name)");
     return {};
   }
 }
@@ -246,11 +295,15 @@ bool parse_yaml_text(const std::string& text, const Pos& origin, const std::stri
     return false;
   }
   try {
-    out = convert(YAML::Load(text), origin.file, dir, &origin);
+    Budget budget;
+    out = convert(YAML::Load(text), origin.file, dir, &origin, budget, 0);
     out.pos = origin;
     return true;
   } catch (const YAML::Exception& e) {
     error = e.msg;
+    return false;
+  } catch (const TooLarge& e) {
+    error = e.what;
     return false;
   }
 }

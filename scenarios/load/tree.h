@@ -5,6 +5,7 @@
 // and the directory of that file, so that base: merging and --set overrides keep the origin
 // of each key (for error messages and for csv paths).
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,7 +49,9 @@ struct Node::Entry {
 
 //! Reads one YAML file into a tree. Refuses unreadable files, non-UTF-8 bytes, documents
 //! nested deeper than MAX_DEPTH and syntax errors (reported in `diag`; returns a null node).
+//! Also refuses a document that expands, through aliases, to more than MAX_NODES values.
 constexpr int MAX_DEPTH = 64;
+constexpr std::size_t MAX_NODES = 100000;
 Node read_yaml_file(const std::string& path, Diagnostics& diag);
 
 //! Parses YAML text (a --set value, a default) into a tree whose positions all read `origin`.

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# kochmon validate and calibrate end to end on the tiny scenario (tools/validate/README.md):
+# the table, validation.csv and the /validation group (read by h5py), not-covered years, the
+# default-targets error, a spec error with its position, and a 2-parameter calibration.
+# shellcheck source=sweep_common.sh
+source "$(dirname "$0")/sweep_common.sh"
+trap cleanup_work EXIT
+TINY="$KOCHMON_SOURCE_DIR/scenarios/examples/tiny.yaml"
+cat >"$WORK/targets.yaml" <<YAML
+name: tiny
+targets:
+  - id: stock_abroad
+    description: members in Russia, mean of the year
+    source: test
+    years: [2011, 2012, 2013]
+    metric: {series: stock, select: {destination: russia}, reduce: mean}
+    low: 1
+    high: 1000
+  - id: remittances_fall
+    description: remittances 2012 / 2011
+    source: test
+    ratio:
+      - {series: remittances_usd, year: 2012, reduce: sum}
+      - {series: remittances_usd, year: 2011, reduce: sum}
+    value: 1.0
+    tolerance: 10
+YAML
+"$KOCHMON_BIN" run "$TINY" -o "$WORK/run.h5" --quiet
+out=$("$KOCHMON_BIN" validate "$WORK/run.h5" --targets "$WORK/targets.yaml" -o "$WORK/v")
+grep -q "stock_abroad .* 2013 .* not covered" <<<"$out" || fail "2013 not reported as not covered: $out"
+grep -q "remittances_fall" <<<"$out" || fail "no ratio row: $out"
+[[ -s "$WORK/v/validation.csv" ]] || fail "no validation.csv"
+/usr/bin/python3 - "$WORK/run.h5" <<'PY' || fail "h5py cannot read /validation"
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    g = f["validation"]
+    t = [x.decode() for x in g["target"][()]]
+    assert t[:3] == ["stock_abroad"] * 3, t
+    assert list(g["pass"][()])[2] == -1
+    assert g.attrs["not_covered"] == 1
+    assert f["series/stock"].shape[0] == 36
+PY
+ins=$("$KOCHMON_BIN" inspect "$WORK/run.h5")
+grep -q "stock_abroad" <<<"$ins" || fail "inspect does not show the table: $ins"
+# A scenario not named kyrgyzstan* needs --targets.
+set +e
+msg=$("$KOCHMON_BIN" validate "$WORK/run.h5" 2>&1); rc=$?
+set -e
+[[ $rc == 2 && $msg == *"pass --targets"* ]] || fail "default targets: rc $rc: $msg"
+# A spec error names its position.
+printf 'name: c\nbase: %s\ntargets: %s\nseeds: [1]\nparameters:\n  - {key: decision.monthly_rate, min: 0.01, max: 0.1, strat: 0.02}\n' \
+  "$TINY" "$WORK/targets.yaml" >"$WORK/bad.yaml"
+set +e
+msg=$("$KOCHMON_BIN" calibrate "$WORK/bad.yaml" -o "$WORK/c0" 2>&1); rc=$?
+set -e
+[[ $rc == 2 && $msg == *"bad.yaml:6:"*"unknown key 'strat'"* ]] || fail "spec error: rc $rc: $msg"
+# A tiny calibration: 2 parameters, 2 seeds, 8 evaluations.
+cat >"$WORK/cal.yaml" <<YAML
+name: tiny_cal
+base: $TINY
+targets: $WORK/targets.yaml
+period: {from: 2011, to: 2012}
+scale: 1.0
+seeds: [1, 2]
+max_evaluations: 8
+jobs: 2
+parameters:
+  - {key: decision.monthly_rate, min: 0.005, max: 0.2, start: 0.04, log: true}
+  - {key: "decision.rules[0].params.asc_foreign", name: asc_foreign, min: -3, max: 3, start: 0}
+YAML
+"$KOCHMON_BIN" calibrate "$WORK/cal.yaml" -o "$WORK/cal" 2>"$WORK/cal.err" >/dev/null ||
+  fail "calibrate failed: $(cat "$WORK/cal.err")"
+grep -q "eval   1/8" "$WORK/cal.err" || fail "no progress lines"
+for f in fit_report.md calibrated.yaml history.csv; do [[ -s "$WORK/cal/$f" ]] || fail "no $f"; done
+grep -q "decision.monthly_rate=" "$WORK/cal/calibrated.yaml" || fail "calibrated.yaml: no set line"
+n=$(($(wc -l <"$WORK/cal/history.csv") - 1))
+((n >= 3 && n <= 10)) || fail "history has $n evaluations"
+# Deterministic: the same spec gives the same history.
+"$KOCHMON_BIN" calibrate "$WORK/cal.yaml" -o "$WORK/cal2" -q >/dev/null
+cmp <(cut -d, -f1,2,4- "$WORK/cal/history.csv") <(cut -d, -f1,2,4- "$WORK/cal2/history.csv") ||
+  fail "two calibrations differ"
+echo "ok"
