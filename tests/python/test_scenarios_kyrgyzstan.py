@@ -62,13 +62,6 @@ KNOWN_FAILING = {
     # wage in T2.9 (a contradiction DATA.md keeps visible), so push-pull draws migrants there;
     # Bishkek's net gain is within the noise. Reads its net gainers from targets.yaml.
     "base: Bishkek and Chui are the only net gainers of internal migration 2013-2015",
-    # A prolonged crisis: the return hazard responds to a fall of the wage in som below its
-    # 12-month mean, a transient, and push-pull shifts leavers from Russia to Kazakhstan, so
-    # the total abroad stays flat while it falls relative to base. Depends on calibration.
-    "pessimistic: the stock abroad falls (2021-2024 below 2019)",
-    # Base decides with push-pull only, which has no term for farm income (b_land uses the
-    # land shortfall, not its yield): the change does not reach any decision (difference 0).
-    "macro: farm income per hectare +10% -> fewer departures abroad 2012-2016",
 }
 
 XFAILS, XPASSES = [], []
