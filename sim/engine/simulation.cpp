@@ -936,7 +936,7 @@ struct Simulation::Impl {
 };
 
 Simulation::Simulation(const RunConfig& config, const Registries& registries)
-    : config_(config), world_(config) {
+    : config_(config), world_(config_) {
   impl_ = std::make_unique<Impl>(config_, world_, registries);
   layout_ = make_layout(world_, impl_->sampled);
   values_.resize(layout_.series.size());
