@@ -40,7 +40,7 @@ run_tsan() {
   local log=build/tsan/tsan-reports
   rm -f "$log".*
   TSAN_OPTIONS="halt_on_error=0 exitcode=0 second_deadlock_stack=1 log_path=$log" \
-    timed "tsan Determinism.*" build/tsan/tests/kochmon_test_engine --gtest_filter='Determinism.*'
+    timed "tsan DeterminismSanitizer.*" build/tsan/tests/kochmon_test_engine --gtest_filter='DeterminismSanitizer.*'
   local rc=$?
   local total=0 ours=0 f
   for f in "$log".*; do
