@@ -80,13 +80,12 @@ herr_t collect_attribute(hid_t, const char* name, const H5A_info_t*, void* data)
   return 0;
 }
 
-//! The /validation group (issue: validation targets), if the file has one: its attributes,
-//! and one line per dataset (labels from a string dataset, numbers from the others). Written
-//! without knowing the group's exact layout, so it degrades to names and shapes.
-std::string validation_summary(const h5::File& file) {
-  if (!file.has("validation")) return "\nvalidation  none (no /validation group in this file)\n";
-  const h5::Group g = file.open_group("validation");
-  std::string out = "\nvalidation\n";
+//! One group of the validation summary: its scalar attributes, then its 1-D datasets of equal
+//! length as one table (text columns first, "target" or "region" leading; numbers after),
+//! other datasets by name and shape, then its subgroups the same way. Written without knowing
+//! the group's exact layout (output/FORMAT.md "Validation group"), so it degrades to names and
+//! shapes.
+void validation_group(const h5::Group& g, const std::string& indent, std::string& out, int depth) {
   std::vector<std::string> attrs;
   hsize_t idx = 0;
   H5Aiterate2(g.id(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attribute, &attrs);
@@ -101,17 +100,27 @@ std::string validation_summary(const h5::File& file) {
         value = "(not a scalar)";
       }
     }
-    out += format("  %-24s %s\n", a.c_str(), value.c_str());
+    out += format("%s%-24s %s\n", indent.c_str(), a.c_str(), value.c_str());
   }
-  std::vector<std::string> labels;
-  std::vector<std::pair<std::string, std::vector<double>>> columns;
+  struct Column {
+    std::string name;
+    std::vector<std::string> text;
+    std::vector<double> values;
+    bool is_text = false;
+  };
+  std::vector<Column> columns;
+  std::vector<std::string> groups;
   for (const std::string& name : g.members()) {
     if (!g.has(name)) continue;
     const hid_t obj = H5Oopen(g.id(), name.c_str(), H5P_DEFAULT);
     if (obj < 0) continue;
-    const bool is_dataset = H5Iget_type(obj) == H5I_DATASET;
+    const H5I_type_t kind = H5Iget_type(obj);
     H5Oclose(obj);
-    if (!is_dataset) continue;
+    if (kind == H5I_GROUP) {
+      groups.push_back(name);
+      continue;
+    }
+    if (kind != H5I_DATASET) continue;
     const h5::Dataset d = g.open_dataset(name);
     const std::vector<hsize_t> dims = d.space().dims();
     const hid_t type = H5Dget_type(d.id());
@@ -121,35 +130,75 @@ std::string validation_summary(const h5::File& file) {
     for (hsize_t k : dims)
       n = n > MAX_VALUES ? n : n * static_cast<std::size_t>(k);
     if (dims.size() != 1 || n > 1000) {
-      out += format("  %-24s shape %s\n", name.c_str(), shape_text(dims).c_str());
-    } else if (cls == H5T_STRING && labels.empty()) {
-      labels = d.read_strings();
-      columns.insert(columns.begin(), {name, {}});
+      out += format("%s%-24s %s\n", indent.c_str(), name.c_str(),
+                    dims.empty() ? (cls == H5T_STRING ? "(text)" : "(scalar)")
+                                 : ("shape " + shape_text(dims)).c_str());
+    } else if (cls == H5T_STRING) {
+      Column c{name, d.read_strings(), {}, true};
+      bool blank = true;
+      for (const auto& t : c.text)
+        blank = blank && t.empty();
+      if (!blank) columns.push_back(std::move(c));
     } else if (cls == H5T_INTEGER || cls == H5T_FLOAT) {
-      columns.emplace_back(name, d.read_doubles());
+      columns.push_back(Column{name, {}, d.read_doubles(), false});
     } else {
-      out += format("  %-24s shape %s\n", name.c_str(), shape_text(dims).c_str());
+      out += format("%s%-24s shape %s\n", indent.c_str(), name.c_str(), shape_text(dims).c_str());
     }
   }
-  if (columns.empty()) return out;
-  std::size_t n_rows = labels.size();
-  for (const auto& [name, v] : columns)
-    n_rows = std::max(n_rows, v.size());
-  out += "  ";
-  for (const auto& [name, v] : columns)
-    out += format(v.empty() ? "%-32s" : " %14s", name.c_str());
-  out += "\n";
-  for (std::size_t i = 0; i < n_rows; ++i) {
-    out += "  ";
-    for (const auto& [name, v] : columns) {
-      if (v.empty()) {
-        out += format("%-32s", i < labels.size() ? labels[i].c_str() : "");
-      } else {
-        out += format(" %14s", i < v.size() ? number(v[i]).c_str() : "");
+  // Text columns first, the row label ("target", "region") leading; long texts (notes) last.
+  auto rank = [](const Column& c) {
+    if (!c.is_text) return 2;
+    if (c.name == "target" || c.name == "region") return 0;
+    std::size_t longest = 0;
+    for (const auto& t : c.text)
+      longest = std::max(longest, t.size());
+    return longest > 40 ? 3 : 1;
+  };
+  std::stable_sort(columns.begin(), columns.end(),
+                   [&](const Column& a, const Column& b) { return rank(a) < rank(b); });
+  std::size_t n_rows = 0;
+  for (const auto& c : columns)
+    n_rows = std::max(n_rows, c.is_text ? c.text.size() : c.values.size());
+  std::vector<int> width;
+  for (const auto& c : columns) {
+    std::size_t w = c.name.size();
+    for (const auto& t : c.text)
+      w = std::max(w, t.size());
+    width.push_back(c.is_text ? static_cast<int>(std::min<std::size_t>(w, 60)) : 12);
+  }
+  if (!columns.empty()) {
+    std::string line = indent;
+    for (std::size_t k = 0; k < columns.size(); ++k)
+      line += columns[k].is_text ? format("%-*s ", width[k], columns[k].name.c_str())
+                                 : format("%*s ", width[k], columns[k].name.c_str());
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
+    out += line + "\n";
+    for (std::size_t i = 0; i < n_rows; ++i) {
+      line = indent;
+      for (std::size_t k = 0; k < columns.size(); ++k) {
+        const Column& c = columns[k];
+        if (c.is_text)
+          line += format("%-*s ", width[k], i < c.text.size() ? c.text[i].c_str() : "");
+        else
+          line += format("%*s ", width[k], i < c.values.size() ? number(c.values[i]).c_str() : "");
       }
+      while (!line.empty() && line.back() == ' ')
+        line.pop_back();
+      out += line + "\n";
     }
-    out += "\n";
   }
+  for (const std::string& name : groups) {
+    out += format("%s%s/\n", indent.c_str(), name.c_str());
+    if (depth < 2) validation_group(g.open_group(name), indent + "  ", out, depth + 1);
+  }
+}
+
+//! The /validation group (tools/validate/README.md), if the file has one.
+std::string validation_summary(const h5::File& file) {
+  if (!file.has("validation")) return "\nvalidation  none (no /validation group in this file)\n";
+  std::string out = "\nvalidation\n";
+  validation_group(file.open_group("validation"), "  ", out, 0);
   return out;
 }
 

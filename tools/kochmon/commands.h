@@ -27,6 +27,8 @@ Action add_sweep_command(CLI::App& app);
 Action add_sensitivity_command(CLI::App& app);
 Action add_plot_command(CLI::App& app);
 Action add_report_command(CLI::App& app);
+Action add_validate_command(CLI::App& app);
+Action add_calibrate_command(CLI::App& app);
 
 }  // namespace kochmon::tools
 

@@ -109,13 +109,24 @@ std::vector<double> compute_metrics(const std::string& path, const std::vector<M
                        start->str() + " to " + (*start + (n_steps - 1)).str() + ")",
                    "move from/to inside the scenario's time.start..time.end");
     const std::vector<double> values = ds.read_doubles();
+    std::vector<double> weights;
+    if (!m.weight.empty()) {
+      if (!series.has(m.weight))
+        metric_error(m, "no weight series '" + m.weight + "' in " + path,
+                     scenarios::suggest(m.weight, series.members(), "series"));
+      const auto wd = series.open_dataset(m.weight);
+      if (wd.space().dims() != dims || wd.string_attribute("axes") != ds.string_attribute("axes"))
+        metric_error(m, "weight series '" + m.weight + "' has other axes than '" + m.series + "'",
+                     "a weight must have the axes " + ds.string_attribute("axes"));
+      weights = wd.read_doubles();
+    }
     std::size_t cells = 1;
     for (std::size_t a = 1; a < dims.size(); ++a)
       cells *= dims[a];
     std::vector<double> per_month;
     for (int t = from - *start; t <= to - *start; ++t) {
       // Visit every combination of chosen indices (odometer over the axes).
-      double acc = 0;
+      double acc = 0, wsum = 0;
       std::size_t count = 0;
       std::vector<std::size_t> pos(dims.size(), 0);
       bool empty = false;
@@ -125,7 +136,10 @@ std::vector<double> compute_metrics(const std::string& path, const std::vector<M
         std::size_t offset = 0;
         for (std::size_t a = 1; a < dims.size(); ++a)
           offset = offset * dims[a] + chosen[a][pos[a]];
-        acc += values[static_cast<std::size_t>(t) * cells + offset];
+        const std::size_t cell = static_cast<std::size_t>(t) * cells + offset;
+        const double w = weights.empty() ? 1.0 : weights[cell];
+        acc += w * values[cell];
+        wsum += w;
         ++count;
         std::size_t a = dims.size();
         while (a-- > 1) {
@@ -134,8 +148,7 @@ std::vector<double> compute_metrics(const std::string& path, const std::vector<M
         }
         if (a == 0 || dims.size() == 1) break;
       }
-      per_month.push_back(m.across == Across::mean && count > 0 ? acc / static_cast<double>(count)
-                                                                : acc);
+      per_month.push_back(m.across == Across::mean && count > 0 ? acc / wsum : acc);
     }
     double v = 0;
     switch (m.reduce) {

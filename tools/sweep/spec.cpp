@@ -236,13 +236,17 @@ void read_parameter(const Node& n, const std::string& shown, Method method, Read
   }
 }
 
-void read_metric(const Node& n, const std::string& shown, Reader& r, Metric& m) {
+void read_metric(const Node& n, const std::string& shown, Reader& r, Metric& m,
+                 const std::vector<std::string>& extra_keys = {}, bool require_name = true) {
   m.pos = n.pos;
-  if (!r.keys(n, shown, {"name", "series", "select", "from", "to", "across", "reduce", "scale"}))
-    return;
+  std::vector<std::string> allowed = {"name",   "series", "select", "from",  "to",
+                                      "across", "reduce", "scale",  "weight"};
+  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
+  if (!r.keys(n, shown, allowed)) return;
   Diagnostics& diag = r.diag_;
   for (const char* key : {"name", "series"}) {
     const Node* v = n.get(key);
+    if (!v && !require_name && std::string(key) == "name") continue;
     if (!v) {
       diag.error(n.pos, shown, std::string("missing required key '") + key + "'");
       continue;
@@ -295,6 +299,8 @@ void read_metric(const Node& n, const std::string& shown, Reader& r, Metric& m) 
       m.reduce = *a;
   if (const Node* v = n.get("scale"))
     if (auto x = r.number(*v, shown + ".scale")) m.scale = *x;
+  if (const Node* v = n.get("weight"))
+    if (auto s = r.string(*v, shown + ".weight")) m.weight = *s;
 }
 
 std::string render(const Spec& s, bool with_base) {
@@ -353,6 +359,7 @@ std::string render(const Spec& s, bool with_base) {
     out << YAML::Key << "across" << YAML::Value << name_of(m.across);
     out << YAML::Key << "reduce" << YAML::Value << name_of(m.reduce);
     out << YAML::Key << "scale" << YAML::Value << scenarios::format_number(m.scale);
+    if (!m.weight.empty()) out << YAML::Key << "weight" << YAML::Value << m.weight;
     out << YAML::EndMap;
   }
   out << YAML::EndSeq << YAML::EndMap;
@@ -377,6 +384,14 @@ const char* name_of(Reduce r) {
     return "min";
   }
   return "?";
+}
+
+Metric read_metric(const Node& n, const std::string& shown, Diagnostics& diag,
+                   const std::vector<std::string>& extra_keys, bool require_name) {
+  Reader r(diag);
+  Metric m;
+  read_metric(n, shown, r, m, extra_keys, require_name);
+  return m;
 }
 
 const char* name_of(Across a) {

@@ -1,0 +1,251 @@
+// `kochmon calibrate SPEC [-o DIR]`: fits the spec's parameters to its targets (Nelder–Mead,
+// replicates with common random numbers) and writes fit_report.md, calibrated.yaml and
+// history.csv. `kochmon calibrate SPEC --elasticity`: the elasticity of emigration to Kyrgyz
+// wages of the spec's base scenario, from paired runs with every region's wage scaled.
+// tools/validate/README.md documents both.
+
+#include "tools/sweep/calibrate.h"
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "agents/builtin.h"
+#include "scenarios/load/context.h"
+#include "scenarios/load/loader.h"
+#include "sim/core/error.h"
+#include "tools/kochmon/commands.h"
+#include "tools/kochmon/run_one.h"
+#include "tools/sweep/metrics.h"
+
+namespace kochmon::tools {
+namespace {
+
+struct CalibrateArgs {
+  std::string spec;
+  std::string dir;
+  bool quiet = false;
+  bool elasticity = false;
+  double wage_change = -0.01;
+  int to_year = 2018;
+  double scale = 0; // --elasticity: 0 = the spec's
+  int n_seeds = 0;  // --elasticity: 0 = the spec's seeds; more: 1001, 1002, ... added
+};
+
+calibrate::RunFn make_run(const sim::Registries& registries) {
+  return [&registries](const sim::RunConfig& cfg, const std::string& output) {
+    RunOneOptions ro;
+    ro.output = output;
+    ro.threads = 1;
+    const RunOneResult r = run_one(cfg, registries, ro);
+    if (r.outcome.interrupted) throw sim::RunError("run interrupted: " + output);
+  };
+}
+
+//! Elasticity of emigration (departures abroad, stock abroad) to every region's wage.
+int elasticity_command(const CalibrateArgs& a, calibrate::Spec spec,
+                       const sim::Registries& registries, const std::string& dir) {
+  if (a.scale > 0) spec.scale = a.scale;
+  if (a.n_seeds > 0) {
+    spec.seeds.resize(std::min<std::size_t>(spec.seeds.size(), a.n_seeds));
+    for (std::uint64_t k = 1001; spec.seeds.size() < static_cast<std::size_t>(a.n_seeds); ++k)
+      spec.seeds.push_back(k);
+  }
+  const double factor = 1.0 + a.wage_change;
+  if (!(factor > 0) || a.wage_change == 0)
+    throw sim::InputError("kochmon calibrate: error: --wage-change must be in (-1, 0) or > 0");
+  const int from_year = spec.from_year, to_year = std::max(a.to_year, spec.from_year);
+  std::vector<std::string> base_set = spec.set;
+  char end[16];
+  std::snprintf(end, sizeof end, "%04d-12", to_year);
+  base_set.push_back(std::string("time.end=") + end);
+  base_set.push_back("scale=" + scenarios::format_number(spec.scale));
+  std::size_t n_regions = 0;
+  std::vector<std::string> abroad; // the destination axis also holds the regions
+  {
+    scenarios::LoadOptions lo;
+    lo.overrides = base_set;
+    const sim::RunConfig cfg = scenarios::load_scenario(spec.base, registries, lo);
+    n_regions = cfg.regions.size();
+    for (const auto& d : cfg.destinations)
+      abroad.push_back(d.id);
+  }
+  std::vector<std::string> low_set = base_set;
+  for (std::size_t r = 0; r < n_regions; ++r)
+    low_set.push_back("regions[" + std::to_string(r) +
+                      "].wage_som.factor=" + scenarios::format_number(factor));
+  struct Job {
+    std::uint64_t seed;
+    bool low;
+  };
+  std::vector<Job> jobs;
+  for (auto s : spec.seeds)
+    for (bool low : {false, true})
+      jobs.push_back({s, low});
+  std::vector<sim::RunConfig> configs;
+  for (const Job& j : jobs) {
+    scenarios::LoadOptions lo;
+    lo.overrides = j.low ? low_set : base_set;
+    lo.seed = j.seed;
+    configs.push_back(scenarios::load_scenario(spec.base, registries, lo));
+  }
+  std::vector<sweep::Metric> metrics(2);
+  metrics[0].name = "departures_abroad";
+  metrics[0].series = "departures";
+  metrics[0].reduce = sweep::Reduce::sum;
+  metrics[1].name = "stock_abroad";
+  metrics[1].series = "stock";
+  metrics[1].reduce = sweep::Reduce::mean;
+  for (auto& m : metrics) {
+    m.select = {{"destination", abroad}};
+    m.from = sim::Month::of(from_year, 1);
+    m.to = sim::Month::of(to_year, 12);
+  }
+  std::filesystem::create_directories(dir + "/elasticity");
+  std::vector<std::vector<double>> values(jobs.size());
+  std::vector<std::string> errors(jobs.size());
+  std::atomic<std::size_t> next{0};
+  const auto run = make_run(registries);
+  auto worker = [&] {
+    for (;;) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= jobs.size()) return;
+      try {
+        const std::string file = dir + "/elasticity/seed-" + std::to_string(jobs[i].seed) +
+                                 (jobs[i].low ? "-wage.h5" : "-base.h5");
+        run(configs[i], file);
+        values[i] = sweep::compute_metrics(file, metrics);
+        if (!a.quiet)
+          std::fprintf(stderr, "elasticity: seed %llu %s: departures %.0f, stock %.0f\n",
+                       static_cast<unsigned long long>(jobs[i].seed),
+                       jobs[i].low ? "wages scaled" : "base", values[i][0], values[i][1]);
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int j = 1; j < std::min<int>(spec.jobs, static_cast<int>(jobs.size())); ++j)
+    pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool)
+    t.join();
+  for (const auto& e : errors)
+    if (!e.empty()) throw sim::RunError("elasticity run failed: " + e);
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "elasticity of emigration to Kyrgyz wages (every region's wage_som x %g, "
+                "%d-%d, scale %g, %zu paired seeds)\n",
+                factor, from_year, to_year, spec.scale, spec.seeds.size());
+  out += line;
+  const double dlnw = std::log(factor);
+  for (std::size_t m = 0; m < metrics.size(); ++m) {
+    std::vector<double> e;
+    for (std::size_t k = 0; k < spec.seeds.size(); ++k) {
+      const double base = values[2 * k][m], low = values[2 * k + 1][m];
+      e.push_back(std::log(low / base) / dlnw);
+    }
+    double mean = 0, var = 0;
+    for (double v : e)
+      mean += v / static_cast<double>(e.size());
+    for (double v : e)
+      var += (v - mean) * (v - mean);
+    const double sd = e.size() > 1 ? std::sqrt(var / static_cast<double>(e.size() - 1)) : NAN;
+    const double se = sd / std::sqrt(static_cast<double>(e.size()));
+    std::snprintf(line, sizeof line, "  %-18s elasticity %8.3f  (standard error %.3f; per seed:",
+                  metrics[m].name.c_str(), mean, se);
+    out += line;
+    for (double v : e) {
+      std::snprintf(line, sizeof line, " %.3f", v);
+      out += line;
+    }
+    out += ")\n";
+  }
+  std::fputs(out.c_str(), stdout);
+  std::ofstream(dir + "/elasticity.txt") << out;
+  return EXIT_OK;
+}
+
+int calibrate_command(const CalibrateArgs& a) {
+  const calibrate::Spec spec = calibrate::load_spec(a.spec);
+  const auto registries = agents::builtin_registries();
+  const std::string dir = a.dir.empty() ? "runs/calibrate-" + spec.name : a.dir;
+  if (a.elasticity) return elasticity_command(a, spec, registries, dir);
+  // Fail early on a misspelt key or an out-of-range start.
+  {
+    std::vector<double> x0;
+    for (const auto& p : spec.params)
+      x0.push_back(p.start);
+    scenarios::LoadOptions lo;
+    lo.overrides = calibrate::overrides(spec, x0);
+    try {
+      scenarios::load_scenario(spec.base, registries, lo);
+    } catch (const sim::InputError& e) {
+      throw sim::InputError(std::string(e.what()) + "\n" + spec.path +
+                            ": note: while applying the spec's set: and start values to " +
+                            spec.base);
+    }
+    (void)calibrate::period_targets(spec);
+  }
+  calibrate::Options o;
+  o.dir = dir;
+  o.quiet = a.quiet;
+  o.run = make_run(registries);
+  if (!a.quiet)
+    std::fprintf(stderr,
+                 "calibrate: %s: %zu parameters, %zu replicates, scale %g, to %d-12, "
+                 "at most %d evaluations; output in %s\n",
+                 spec.name.c_str(), spec.params.size(), spec.seeds.size(), spec.scale, spec.to_year,
+                 spec.max_evaluations, dir.c_str());
+  const calibrate::Outcome out = calibrate::calibrate(spec, registries, o);
+  calibrate::write_reports(spec, out, o);
+  if (!a.quiet) {
+    std::fputs(validate::format_table(out.report).c_str(), stdout);
+    std::printf("fitted:");
+    for (std::size_t i = 0; i < spec.params.size(); ++i)
+      std::printf(" %s=%.5g", spec.params[i].key.c_str(), out.best[i]);
+    std::printf("\nkochmon calibrate: wrote %s/fit_report.md, calibrated.yaml, history.csv\n",
+                dir.c_str());
+  }
+  return EXIT_OK;
+}
+
+} // namespace
+
+Action add_calibrate_command(CLI::App& app) {
+  auto args = std::make_shared<CalibrateArgs>();
+  auto* cmd = app.add_subcommand(
+      "calibrate", "Fit behavioural parameters to validation targets (Nelder-Mead), or "
+                   "--elasticity of emigration to wages");
+  cmd->add_option("spec", args->spec, "Calibration spec YAML (tools/validate/README.md)")
+      ->required();
+  cmd->add_option("-o,--output", args->dir,
+                  "Output directory (default runs/calibrate-<name>): fit_report.md, "
+                  "calibrated.yaml, history.csv, runs/");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress lines");
+  cmd->add_flag("--elasticity", args->elasticity,
+                "Instead of fitting: elasticity of emigration to every region's wage, on the "
+                "spec's base scenario, seeds and scale");
+  cmd->add_option("--wage-change", args->wage_change,
+                  "--elasticity: relative wage change (default -0.01)");
+  cmd->add_option("--to", args->to_year,
+                  "--elasticity: last year of the window (from the spec's period.from; default "
+                  "2018)");
+  cmd->add_option("--scale", args->scale, "--elasticity: scale of the runs (default: the spec's)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--seeds", args->n_seeds,
+                  "--elasticity: number of paired seeds (default: the spec's seeds)")
+      ->check(CLI::Range(2, 1000));
+  return [cmd, args]() {
+    if (!*cmd) return -1;
+    return calibrate_command(*args);
+  };
+}
+
+} // namespace kochmon::tools
