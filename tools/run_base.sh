@@ -5,5 +5,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$here/tools/setup.sh" release
 cd "$here"
+mkdir -p runs
 ./build/release/tools/kochmon run scenarios/kyrgyzstan/base.yaml -o runs/kyrgyzstan_base.h5 "$@"
 ./build/release/tools/kochmon inspect runs/kyrgyzstan_base.h5
