@@ -56,15 +56,7 @@ std::optional<std::string> text(const Node& n, const std::string& shown, Diagnos
 
 bool check_keys(const Node& map, const std::string& shown, const std::vector<std::string>& allowed,
                 Diagnostics& diag) {
-  if (!map.is_map()) {
-    diag.error(map.pos, shown, "expected a map, got " + map.describe(), HINT);
-    return false;
-  }
-  for (const auto& e : map.map)
-    if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
-      diag.error(e.key_pos, shown.empty() ? e.key : shown + "." + e.key,
-                 "unknown key '" + e.key + "'", scenarios::suggest(e.key, allowed, "keys"));
-  return true;
+  return sweep::check_spec_keys(map, shown, allowed, diag, HINT);
 }
 
 std::string path_from(const std::string& spec, const std::string& rel) {

@@ -33,16 +33,7 @@ public:
 
   //! Reports keys of `map` not in `allowed`; false when `node` is not a map.
   bool keys(const Node& map, const std::string& shown, const std::vector<std::string>& allowed) {
-    if (!map.is_map()) {
-      diag_.error(map.pos, shown, "expected a map, got " + map.describe(), HINT);
-      return false;
-    }
-    for (const auto& e : map.map) {
-      if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
-        diag_.error(e.key_pos, join_key(shown, e.key), "unknown key '" + e.key + "'",
-                    scenarios::suggest(e.key, allowed, "keys"));
-    }
-    return true;
+    return check_spec_keys(map, shown, allowed, diag_, HINT);
   }
 
   std::optional<std::string> string(const Node& n, const std::string& shown) {
@@ -620,6 +611,19 @@ std::string check_against_base(const Spec& spec, const std::vector<Point>& point
 
 std::string sweep_hash(const Spec& spec, const std::string& base_resolved) {
   return text_hash(render(spec, false) + "\n---\n" + base_resolved);
+}
+
+bool check_spec_keys(const Node& map, const std::string& shown,
+                     const std::vector<std::string>& allowed, Diagnostics& diag, const char* hint) {
+  if (!map.is_map()) {
+    diag.error(map.pos, shown, "expected a map, got " + map.describe(), hint);
+    return false;
+  }
+  for (const auto& e : map.map)
+    if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
+      diag.error(e.key_pos, shown.empty() ? e.key : shown + "." + e.key,
+                 "unknown key '" + e.key + "'", scenarios::suggest(e.key, allowed, "keys"));
+  return true;
 }
 
 } // namespace kochmon::sweep

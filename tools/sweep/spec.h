@@ -89,6 +89,12 @@ std::string sweep_hash(const Spec& spec, const std::string& base_resolved);
 //! The overrides of one run: the spec's `set:` then the point's parameter values.
 std::vector<std::string> run_overrides(const Spec& spec, const Point& point);
 
+//! Reports the keys of `map` that are not in `allowed` (with the nearest allowed one); false
+//! when `map` is not a map. Shared by the sweep, validation and calibration specs.
+bool check_spec_keys(const scenarios::Node& map, const std::string& shown,
+                     const std::vector<std::string>& allowed, scenarios::Diagnostics& diag,
+                     const char* hint);
+
 } // namespace kochmon::sweep
 
 #endif

@@ -69,15 +69,7 @@ std::optional<int> year_of(const Node& n, const std::string& shown, Diagnostics&
 
 bool check_keys(const Node& map, const std::string& shown, const std::vector<std::string>& allowed,
                 Diagnostics& diag) {
-  if (!map.is_map()) {
-    diag.error(map.pos, shown, "expected a map, got " + map.describe(), HINT);
-    return false;
-  }
-  for (const auto& e : map.map)
-    if (std::find(allowed.begin(), allowed.end(), e.key) == allowed.end())
-      diag.error(e.key_pos, shown.empty() ? e.key : shown + "." + e.key,
-                 "unknown key '" + e.key + "'", scenarios::suggest(e.key, allowed, "keys"));
-  return true;
+  return sweep::check_spec_keys(map, shown, allowed, diag, HINT);
 }
 
 Expr read_expr(const Node& n, const std::string& shown, Diagnostics& diag, bool has_years);
