@@ -24,4 +24,4 @@ sim::Registries builtin_registries() {
   return r;
 }
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents

@@ -8,6 +8,6 @@ namespace kochmon::agents {
 //! Every built-in decision rule and combinator, registered by its YAML name.
 sim::Registries builtin_registries();
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents
 
 #endif

@@ -14,7 +14,7 @@ namespace {
 constexpr const char* FILETYPE = "kochmon-checkpoint";
 constexpr const char* FORMAT = "1.0";
 
-}  // namespace
+} // namespace
 
 struct CheckpointWriter::Impl {
   std::string path, tmp;
@@ -73,7 +73,8 @@ void CheckpointWriter::write_history(const sim::ResultsLayout& layout, const His
     const std::array<hsize_t, 2> dims{history.size(), width};
     std::vector<double> flat;
     flat.reserve(history.size() * width);
-    for (const auto& step : history) flat.insert(flat.end(), step[i].begin(), step[i].end());
+    for (const auto& step : history)
+      flat.insert(flat.end(), step[i].begin(), step[i].end());
     auto d = g.create_dataset(layout.series[i].name, H5T_IEEE_F64LE, h5::Dataspace::simple(dims));
     if (!flat.empty()) d.write_all(H5T_NATIVE_DOUBLE, flat.data());
   }
@@ -86,7 +87,9 @@ void CheckpointWriter::finish() {
   impl_->file.reset();
   std::error_code ec;
   std::filesystem::rename(impl_->tmp, impl_->path, ec);
-  if (ec) throw sim::RunError("checkpoint: cannot rename '" + impl_->tmp + "' to '" + impl_->path + "': " + ec.message());
+  if (ec)
+    throw sim::RunError("checkpoint: cannot rename '" + impl_->tmp + "' to '" + impl_->path +
+                        "': " + ec.message());
   impl_->finished = true;
 }
 
@@ -125,19 +128,23 @@ CheckpointReader::CheckpointReader(const std::string& path) : impl_(std::make_un
 
 CheckpointReader::~CheckpointReader() = default;
 
-const CheckpointInfo& CheckpointReader::info() const { return impl_->info; }
+const CheckpointInfo& CheckpointReader::info() const {
+  return impl_->info;
+}
 
 std::vector<std::byte> CheckpointReader::get(const std::string& name) const {
   try {
     auto state = impl_->file->open_group("state");
-    if (!state.has(name)) throw sim::InputError(impl_->path + ": error: checkpoint has no state '" + name + "'");
+    if (!state.has(name))
+      throw sim::InputError(impl_->path + ": error: checkpoint has no state '" + name + "'");
     auto d = state.open_dataset(name);
     const auto dims = d.space().dims();
     std::vector<std::byte> out(dims.empty() ? 0 : dims[0]);
     if (!out.empty()) d.read_all(H5T_NATIVE_UINT8, out.data());
     return out;
   } catch (const h5::Error& e) {
-    throw sim::InputError(impl_->path + ": error: cannot read checkpoint state '" + name + "': " + e.reason());
+    throw sim::InputError(impl_->path + ": error: cannot read checkpoint state '" + name +
+                          "': " + e.reason());
   }
 }
 
@@ -149,10 +156,12 @@ History CheckpointReader::history(const sim::ResultsLayout& layout) const {
     for (std::size_t i = 0; i < layout.series.size(); ++i) {
       const std::size_t width = layout.size(i);
       const auto& name = layout.series[i].name;
-      if (!g.has(name)) throw sim::InputError(impl_->path + ": error: checkpoint has no history of '" + name + "'");
+      if (!g.has(name))
+        throw sim::InputError(impl_->path + ": error: checkpoint has no history of '" + name + "'");
       const auto flat = g.open_dataset(name).read_doubles();
       if (flat.size() != steps * width)
-        throw sim::InputError(impl_->path + ": error: checkpoint history of '" + name + "' does not fit this run");
+        throw sim::InputError(impl_->path + ": error: checkpoint history of '" + name +
+                              "' does not fit this run");
       for (std::size_t s = 0; s < steps; ++s)
         h[s][i].assign(flat.begin() + static_cast<std::ptrdiff_t>(s * width),
                        flat.begin() + static_cast<std::ptrdiff_t>((s + 1) * width));
@@ -163,4 +172,4 @@ History CheckpointReader::history(const sim::ResultsLayout& layout) const {
   return h;
 }
 
-}  // namespace kochmon::output
+} // namespace kochmon::output

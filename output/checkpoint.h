@@ -17,11 +17,11 @@
 namespace kochmon::output {
 
 struct CheckpointInfo {
-  std::string scenario_yaml;  // the resolved scenario
-  std::string scenario_path;  // as given to `kochmon run` (data files resolve against it)
-  std::vector<std::string> overrides;  // the run's --set options, in order
-  bool seed_given = false;    // whether --seed was given (then `seed` is it)
-  std::string output_path;    // the result file the run writes
+  std::string scenario_yaml;          // the resolved scenario
+  std::string scenario_path;          // as given to `kochmon run` (data files resolve against it)
+  std::vector<std::string> overrides; // the run's --set options, in order
+  bool seed_given = false;            // whether --seed was given (then `seed` is it)
+  std::string output_path;            // the result file the run writes
   std::string run_id;
   std::uint64_t seed = 0;
   int steps_done = 0;
@@ -32,7 +32,7 @@ struct CheckpointInfo {
 using History = std::vector<std::vector<std::vector<double>>>;
 
 class CheckpointWriter final : public sim::StateWriter {
- public:
+public:
   //! Opens `path` + ".tmp"; throws sim::RunError when it cannot.
   explicit CheckpointWriter(const std::string& path);
   ~CheckpointWriter() override;
@@ -45,13 +45,13 @@ class CheckpointWriter final : public sim::StateWriter {
   //! Closes and renames into place (replacing an older checkpoint).
   void finish();
 
- private:
+private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
 class CheckpointReader final : public sim::StateReader {
- public:
+public:
   //! Throws sim::InputError when `path` is missing, truncated or not a kochmon checkpoint.
   explicit CheckpointReader(const std::string& path);
   ~CheckpointReader() override;
@@ -60,11 +60,11 @@ class CheckpointReader final : public sim::StateReader {
   //! The recorded months, checked against `layout`.
   History history(const sim::ResultsLayout& layout) const;
 
- private:
+private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace kochmon::output
+} // namespace kochmon::output
 
 #endif

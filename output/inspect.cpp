@@ -44,25 +44,32 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
 }
 
 //! The series a user looks at first, in this order (those the file has).
-constexpr const char* KEY_SERIES[] = {
-    "stock",           "departures",      "returns",
-    "expulsions",      "active_bans",     "new_bans",
-    "remittances_usd", "internal_moves",  "share_households_abroad",
-    "unemployment_rate", "poverty_rate",  "population_home",
-    "mean_income_som"};
+constexpr const char* KEY_SERIES[] = {"stock",
+                                      "departures",
+                                      "returns",
+                                      "expulsions",
+                                      "active_bans",
+                                      "new_bans",
+                                      "remittances_usd",
+                                      "internal_moves",
+                                      "share_households_abroad",
+                                      "unemployment_rate",
+                                      "poverty_rate",
+                                      "population_home",
+                                      "mean_income_som"};
 
 struct SeriesRow {
   std::string name, shape, unit, peak_month;
-  bool mean = false;  // averaged over the non-time axes (rates, shares, means), else summed
+  bool mean = false; // averaged over the non-time axes (rates, shares, means), else summed
   double first = NAN, peak = NAN, last = NAN;
 };
 
 //! Rates, shares and per-household means are averaged over regions; counts and money flows
 //! are summed (tools/analysis/kochmon_read.py is_intensive follows the same rule).
 bool is_intensive(const std::string& name, const std::string& unit) {
-  static const char* const extensive[] = {"persons", "persons/month", "jobs", "households",
-                                          "households/month", "som/month", "usd/month", "som",
-                                          "usd"};
+  static const char* const extensive[] = {
+      "persons",   "persons/month", "jobs", "households", "households/month",
+      "som/month", "usd/month",     "som",  "usd"};
   bool summed = false;
   for (const char* u : extensive)
     summed = summed || unit == u;

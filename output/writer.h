@@ -9,10 +9,10 @@
 namespace kochmon::output {
 
 struct WriterOptions {
-  std::string path;        // final file name; written as path + ".tmp" and renamed on finish()
-  int compression = 4;     // gzip level
-  int chunk_months = 12;   // chunk length along time
-  std::string run_id;      // see new_run_id()
+  std::string path;      // final file name; written as path + ".tmp" and renamed on finish()
+  int compression = 4;   // gzip level
+  int chunk_months = 12; // chunk length along time
+  std::string run_id;    // see new_run_id()
 };
 
 //! Records a run into one HDF5 file (FORMAT.md). Nothing appears under the final name until
@@ -26,6 +26,6 @@ std::string new_run_id();
 //! file is missing, truncated or not a kochmon run.
 std::string inspect(const std::string& path);
 
-}  // namespace kochmon::output
+} // namespace kochmon::output
 
 #endif

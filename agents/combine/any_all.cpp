@@ -33,7 +33,8 @@ void AnyAll::probabilities(const sim::CombineInput& in, std::span<double> p) con
     const double go = rule_logit(in, k, std::span<double>(share.data(), O));
     none *= 1.0 - go;
     every *= go;
-    for (std::size_t d = 1; d < O; ++d) p[d] += share[d] / static_cast<double>(K);
+    for (std::size_t d = 1; d < O; ++d)
+      p[d] += share[d] / static_cast<double>(K);
   }
   const double go = in.monthly_rate * (any_ ? 1.0 - none : every);
   double sum = 0.0;
@@ -44,4 +45,4 @@ void AnyAll::probabilities(const sim::CombineInput& in, std::span<double> p) con
   p[0] = 1.0 - sum;
 }
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents

@@ -9,28 +9,28 @@ namespace kochmon::agents {
 //! (independent yeses) or only if ALL of them do. Where it goes is the mean of the rules' own
 //! destination shares. The rules' weights are not used.
 class AnyAll : public sim::Combinator {
- public:
+public:
   void probabilities(const sim::CombineInput& in, std::span<double> p) const override;
 
- protected:
+protected:
   explicit AnyAll(bool any) : any_(any) {}
 
- private:
+private:
   bool any_;
 };
 
 class Any final : public AnyAll {
- public:
+public:
   static sim::PluginInfo info();
   explicit Any(const sim::Params&) : AnyAll(true) {}
 };
 
 class All final : public AnyAll {
- public:
+public:
   static sim::PluginInfo info();
   explicit All(const sim::Params&) : AnyAll(false) {}
 };
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents
 
 #endif

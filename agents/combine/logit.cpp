@@ -25,11 +25,12 @@ void Logit::probabilities(const sim::CombineInput& in, std::span<double> p) cons
   for (std::size_t d = 1; d < O; ++d) {
     if (!in.options[d].available) continue;
     double v = 0.0;
-    for (std::size_t k = 0; k < K; ++k) v += in.weights[k] * in.scores[k * O + d];
+    for (std::size_t k = 0; k < K; ++k)
+      v += in.weights[k] * in.scores[k * O + d];
     p[d] = v;
     v_max = std::max(v_max, v);
   }
-  double denom = std::exp(-v_max);  // stay
+  double denom = std::exp(-v_max); // stay
   for (std::size_t d = 1; d < O; ++d) {
     if (!in.options[d].available) {
       p[d] = 0.0;
@@ -46,4 +47,4 @@ void Logit::probabilities(const sim::CombineInput& in, std::span<double> p) cons
   p[0] = 1.0 - go;
 }
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents

@@ -9,12 +9,12 @@ namespace kochmon::agents {
 //! weighs a move with the monthly rate, and then picks among stay (utility 0) and the
 //! available destinations with probabilities ∝ exp(Σ_k θ_k·s_k(d)).
 class Logit final : public sim::Combinator {
- public:
+public:
   static sim::PluginInfo info();
   explicit Logit(const sim::Params& p);
   void probabilities(const sim::CombineInput& in, std::span<double> p) const override;
 };
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents
 
 #endif

@@ -8,7 +8,7 @@ namespace kochmon::agents {
 double rule_logit(const sim::CombineInput& in, std::size_t k, std::span<double> share) {
   const std::size_t O = in.options.size();
   const double* s = &in.scores[k * O];
-  double v_max = 0.0;  // stay's utility, so exp never overflows
+  double v_max = 0.0; // stay's utility, so exp never overflows
   for (std::size_t d = 1; d < O; ++d)
     if (in.options[d].available) v_max = std::max(v_max, s[d]);
   double go = 0.0;
@@ -18,8 +18,9 @@ double rule_logit(const sim::CombineInput& in, std::size_t k, std::span<double> 
     go += share[d];
   }
   if (go <= 0.0) return 0.0;
-  for (std::size_t d = 1; d < O; ++d) share[d] /= go;
+  for (std::size_t d = 1; d < O; ++d)
+    share[d] /= go;
   return go / (go + std::exp(-v_max));
 }
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents

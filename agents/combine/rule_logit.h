@@ -15,6 +15,6 @@ namespace kochmon::agents {
 //! going given the household weighs a move, Σ exp(s_k(d)) / (1 + Σ exp(s_k(d))).
 double rule_logit(const sim::CombineInput& in, std::size_t k, std::span<double> share);
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents
 
 #endif

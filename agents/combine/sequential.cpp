@@ -13,8 +13,10 @@ sim::PluginInfo Sequential::info() {
           "destination shares).",
           "p_d = rate·P_whether(go)·share_where(d)",
           "§5",
-          {{"whether", 0, 0, 15, "rule index", "Position in decision.rules of the rule that decides whether."},
-           {"where", 1, 0, 15, "rule index", "Position in decision.rules of the rule that decides where."}}};
+          {{"whether", 0, 0, 15, "rule index",
+            "Position in decision.rules of the rule that decides whether."},
+           {"where", 1, 0, 15, "rule index",
+            "Position in decision.rules of the rule that decides where."}}};
 }
 
 Sequential::Sequential(const sim::Params& p)
@@ -36,4 +38,4 @@ void Sequential::probabilities(const sim::CombineInput& in, std::span<double> p)
   p[0] = 1.0 - sum;
 }
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents

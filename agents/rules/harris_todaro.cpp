@@ -39,8 +39,9 @@ void HarrisTodaro::score_region(const sim::RegionContext& ctx, std::span<double>
       continue;
     }
     const double gap = d.p_d * d.w_d * d.fx_d - home;
-    s[i] = b_ht_ * (pv_factor_ * gap - d.c_d) / o.w_r + (d.foreign ? asc_foreign_ : asc_internal_) + d.asc_d;
+    s[i] = b_ht_ * (pv_factor_ * gap - d.c_d) / o.w_r + (d.foreign ? asc_foreign_ : asc_internal_) +
+           d.asc_d;
   }
 }
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents

@@ -10,15 +10,15 @@ namespace kochmon::agents {
 //! months of home wage. With an endogenous urban labour market, migration stops where
 //! p_urban·w_urban ≈ p_r·w_r, with urban unemployment.
 class HarrisTodaro final : public sim::DecisionRule {
- public:
+public:
   static sim::PluginInfo info();
   explicit HarrisTodaro(const sim::Params& p);
   void score_region(const sim::RegionContext& ctx, std::span<double> s) const override;
 
- private:
+private:
   double b_ht_, pv_factor_, asc_internal_, asc_foreign_;
 };
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents
 
 #endif

@@ -6,32 +6,32 @@
 namespace kochmon::agents {
 
 sim::PluginInfo Nelm::info() {
-  return {"nelm",
-          "NELM risk diversification: the mean–variance gain of placing one adult at d, plus "
-          "Stark's relative deprivation.",
-          "ΔU(d) = ΔE[Y] − (ρ/2)·ΔVar[Y]/ȳ_r + g·RD_h·ȳ_r;  s_nelm(d) = b_nelm·ΔU(d)/ȳ_r + asc_d, where "
-          "ΔE[Y] = m_d·p_d·e_d·(1 − fee_d) − p_r·w_r, "
-          "ΔVar[Y] = (1−λ)²·V_h + σ²_R + 2·corr_rd·(1−λ)·√V_h·σ_R − V_h, λ = 1/adults at home, "
-          "V_h the household's income variance (its recent history, at least w_r²·σ²_r), "
-          "σ²_R = (m_d·p_d·e_d·(1 − fee_d))²·σ²_d",
-          "§5",
-          {
-              {"b_nelm", 2.0, 0, 1000, "1", "Weight of the utility gain relative to mean regional income ȳ_r."},
-              {"rho", 2.0, 0, 1000, "1",
-               "Relative risk aversion: ρ of MODEL.md §5 is rho/ȳ_r, so the penalty is (rho/2)·ΔVar/ȳ_r²."},
-              {"g", 1.0, 0, 1000, "1",
-               "Weight of relative deprivation RD_h (MODEL.md's g is g·ȳ_r)."},
-              {"asc_internal", -1.0, -50, 50, "1", "Constant for internal destinations."},
-              {"asc_foreign", 0.0, -50, 50, "1", "Constant for foreign destinations."},
-          }};
+  return {
+      "nelm",
+      "NELM risk diversification: the mean–variance gain of placing one adult at d, plus "
+      "Stark's relative deprivation.",
+      "ΔU(d) = ΔE[Y] − (ρ/2)·ΔVar[Y]/ȳ_r + g·RD_h·ȳ_r;  s_nelm(d) = b_nelm·ΔU(d)/ȳ_r + asc_d, "
+      "where "
+      "ΔE[Y] = m_d·p_d·e_d·(1 − fee_d) − p_r·w_r, "
+      "ΔVar[Y] = (1−λ)²·V_h + σ²_R + 2·corr_rd·(1−λ)·√V_h·σ_R − V_h, λ = 1/adults at home, "
+      "V_h the household's income variance (its recent history, at least w_r²·σ²_r), "
+      "σ²_R = (m_d·p_d·e_d·(1 − fee_d))²·σ²_d",
+      "§5",
+      {
+          {"b_nelm", 2.0, 0, 1000, "1",
+           "Weight of the utility gain relative to mean regional income ȳ_r."},
+          {"rho", 2.0, 0, 1000, "1",
+           "Relative risk aversion: ρ of MODEL.md §5 is rho/ȳ_r, so the penalty is "
+           "(rho/2)·ΔVar/ȳ_r²."},
+          {"g", 1.0, 0, 1000, "1", "Weight of relative deprivation RD_h (MODEL.md's g is g·ȳ_r)."},
+          {"asc_internal", -1.0, -50, 50, "1", "Constant for internal destinations."},
+          {"asc_foreign", 0.0, -50, 50, "1", "Constant for foreign destinations."},
+      }};
 }
 
 Nelm::Nelm(const sim::Params& p)
-    : b_nelm_(p.at("b_nelm")),
-      rho_(p.at("rho")),
-      g_(p.at("g")),
-      asc_internal_(p.at("asc_internal")),
-      asc_foreign_(p.at("asc_foreign")) {}
+    : b_nelm_(p.at("b_nelm")), rho_(p.at("rho")), g_(p.at("g")),
+      asc_internal_(p.at("asc_internal")), asc_foreign_(p.at("asc_foreign")) {}
 
 void Nelm::score_region(const sim::RegionContext& ctx, std::span<double> s) const {
   // Everything depends on the household: the region part is only the constants.
@@ -52,11 +52,13 @@ double Nelm::delta_u(const sim::OriginView& o, const sim::OptionView& d,
   const double lambda = h.adults_home > 0 ? 1.0 / h.adults_home : 1.0;
   const double var_R = remit * remit * d.sigma2_d;
   const double kept = 1.0 - lambda;
-  const double dVar = kept * kept * V_h + var_R + 2.0 * d.corr_rd * kept * std::sqrt(V_h * var_R) - V_h;
+  const double dVar =
+      kept * kept * V_h + var_R + 2.0 * d.corr_rd * kept * std::sqrt(V_h * var_R) - V_h;
   return dE / y_bar - 0.5 * rho_ * dVar / (y_bar * y_bar) + g_ * h.relative_deprivation;
 }
 
-void Nelm::score(const sim::DecisionContext& ctx, std::span<const double> base, std::span<double> s) const {
+void Nelm::score(const sim::DecisionContext& ctx, std::span<const double> base,
+                 std::span<double> s) const {
   const auto& opts = ctx.region.options;
   s[0] = base[0];
   for (std::size_t i = 1; i < s.size(); ++i) {
@@ -68,4 +70,4 @@ void Nelm::score(const sim::DecisionContext& ctx, std::span<const double> base, 
   }
 }
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents

@@ -10,7 +10,7 @@ namespace kochmon::agents {
 //! (a destination whose risk is uncorrelated with home's shocks lowers the portfolio's
 //! variance), and to escape relative deprivation in its region.
 class Nelm final : public sim::DecisionRule {
- public:
+public:
   static sim::PluginInfo info();
   explicit Nelm(const sim::Params& p);
   void score_region(const sim::RegionContext& ctx, std::span<double> s) const override;
@@ -20,12 +20,13 @@ class Nelm final : public sim::DecisionRule {
              std::span<double> s) const override;
 
   //! ΔU(d)/ȳ_r for one household and destination (exposed for tests).
-  double delta_u(const sim::OriginView& o, const sim::OptionView& d, const sim::HouseholdView& h) const;
+  double delta_u(const sim::OriginView& o, const sim::OptionView& d,
+                 const sim::HouseholdView& h) const;
 
- private:
+private:
   double b_nelm_, rho_, g_, asc_internal_, asc_foreign_;
 };
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents
 
 #endif

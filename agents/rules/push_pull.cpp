@@ -6,54 +6,48 @@
 namespace kochmon::agents {
 
 sim::PluginInfo PushPull::info() {
-  return {
-      "push_pull",
-      "Push–pull (Ravenstein/Lee), gravity form: wage and unemployment differentials, "
-      "network, cost, distance, poverty and land shortage.",
-      "s_pp(d) = b_wage·ln(w_d·fx_d / w_r) + b_unemp·(u_r − u_d) + b_network·ln(1 + k_network·N_rd/P_r)"
-      " − b_cost·c_d/w_r − b_dist·dist_rd/1000 km + b_poverty·poverty_r + b_land·shortage_h"
-      " − b_farm·farm_h/w_r + asc_internal|foreign + attractiveness_d",
-      "§5",
-      {
-          {"b_wage", 1.0, 0, 20, "1", "Weight of the log wage ratio ln(w_d·fx_d / w_r)."},
-          {"b_unemp", 2.0, 0, 50, "1", "Weight of the unemployment gap u_r − u_d (fractions)."},
-          {"b_network", 0.5, 0, 20, "1", "Weight of the network term ln(1 + k·N_rd/P_r)."},
-          {"k_network", 10.0, 0, 1e4, "1",
-           "Scale of the network: migrants from r at d per resident of r."},
-          {"b_cost", 0.1, 0, 20, "per month of home wage",
-           "Weight of the cost of going in months of home wage, c_d / w_r."},
-          {"b_dist", 0.2, 0, 20, "per 1000 km", "Weight of great-circle distance."},
-          {"b_poverty", 1.0, 0, 20, "1", "Push of the origin's poverty rate (fraction)."},
-          {"b_land", 0.5, 0, 20, "per hectare",
-           "Push of the household's land shortfall max(0, land_need_ha − land)."},
-          {"land_need_ha", 0.5, 0, 100, "ha", "Land a household needs to live from farming."},
-          {"b_farm", 0.2, 0, 20, "per month of home wage",
-           "Hold of the household's farm income, in months of home wage (farm_h / w_r): more "
-           "productive land keeps people home."},
-          {"asc_internal", -1.0, -50, 50, "1",
-           "Constant for internal destinations: the intervening obstacles of a move within the country."},
-          {"asc_foreign", 0.0, -50, 50, "1",
-           "Constant for foreign destinations: the intervening obstacles of going abroad."},
-      }};
+  return {"push_pull",
+          "Push–pull (Ravenstein/Lee), gravity form: wage and unemployment differentials, "
+          "network, cost, distance, poverty and land shortage.",
+          "s_pp(d) = b_wage·ln(w_d·fx_d / w_r) + b_unemp·(u_r − u_d) + b_network·ln(1 + "
+          "k_network·N_rd/P_r)"
+          " − b_cost·c_d/w_r − b_dist·dist_rd/1000 km + b_poverty·poverty_r + b_land·shortage_h"
+          " − b_farm·farm_h/w_r + asc_internal|foreign + attractiveness_d",
+          "§5",
+          {
+              {"b_wage", 1.0, 0, 20, "1", "Weight of the log wage ratio ln(w_d·fx_d / w_r)."},
+              {"b_unemp", 2.0, 0, 50, "1", "Weight of the unemployment gap u_r − u_d (fractions)."},
+              {"b_network", 0.5, 0, 20, "1", "Weight of the network term ln(1 + k·N_rd/P_r)."},
+              {"k_network", 10.0, 0, 1e4, "1",
+               "Scale of the network: migrants from r at d per resident of r."},
+              {"b_cost", 0.1, 0, 20, "per month of home wage",
+               "Weight of the cost of going in months of home wage, c_d / w_r."},
+              {"b_dist", 0.2, 0, 20, "per 1000 km", "Weight of great-circle distance."},
+              {"b_poverty", 1.0, 0, 20, "1", "Push of the origin's poverty rate (fraction)."},
+              {"b_land", 0.5, 0, 20, "per hectare",
+               "Push of the household's land shortfall max(0, land_need_ha − land)."},
+              {"land_need_ha", 0.5, 0, 100, "ha", "Land a household needs to live from farming."},
+              {"b_farm", 0.2, 0, 20, "per month of home wage",
+               "Hold of the household's farm income, in months of home wage (farm_h / w_r): more "
+               "productive land keeps people home."},
+              {"asc_internal", -1.0, -50, 50, "1",
+               "Constant for internal destinations: the intervening obstacles of a move within the "
+               "country."},
+              {"asc_foreign", 0.0, -50, 50, "1",
+               "Constant for foreign destinations: the intervening obstacles of going abroad."},
+          }};
 }
 
 PushPull::PushPull(const sim::Params& p)
-    : b_wage_(p.at("b_wage")),
-      b_unemp_(p.at("b_unemp")),
-      b_network_(p.at("b_network")),
-      k_network_(p.at("k_network")),
-      b_cost_(p.at("b_cost")),
-      b_dist_(p.at("b_dist")),
-      b_poverty_(p.at("b_poverty")),
-      b_land_(p.at("b_land")),
-      land_need_ha_(p.at("land_need_ha")),
-      b_farm_(p.at("b_farm")),
-      asc_internal_(p.at("asc_internal")),
+    : b_wage_(p.at("b_wage")), b_unemp_(p.at("b_unemp")), b_network_(p.at("b_network")),
+      k_network_(p.at("k_network")), b_cost_(p.at("b_cost")), b_dist_(p.at("b_dist")),
+      b_poverty_(p.at("b_poverty")), b_land_(p.at("b_land")), land_need_ha_(p.at("land_need_ha")),
+      b_farm_(p.at("b_farm")), asc_internal_(p.at("asc_internal")),
       asc_foreign_(p.at("asc_foreign")) {}
 
 void PushPull::score_region(const sim::RegionContext& ctx, std::span<double> s) const {
   const auto& o = ctx.origin;
-  s[0] = 0.0;  // stay
+  s[0] = 0.0; // stay
   for (std::size_t i = 1; i < ctx.options.size(); ++i) {
     const auto& d = ctx.options[i];
     if (!d.available) {
@@ -73,7 +67,8 @@ void PushPull::score(const sim::DecisionContext& ctx, std::span<const double> ba
   const double w_r = ctx.region.origin.w_r;
   const double push = b_land_ * shortage - b_farm_ * ctx.household.farm_income_som / w_r;
   s[0] = base[0];
-  for (std::size_t i = 1; i < s.size(); ++i) s[i] = base[i] + push;
+  for (std::size_t i = 1; i < s.size(); ++i)
+    s[i] = base[i] + push;
 }
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents

@@ -9,7 +9,7 @@ namespace kochmon::agents {
 //! wage and employment against home's, by the network already there, and repels by cost and
 //! distance; poverty and land shortage push from home.
 class PushPull final : public sim::DecisionRule {
- public:
+public:
   static sim::PluginInfo info();
   explicit PushPull(const sim::Params& p);
   void score_region(const sim::RegionContext& ctx, std::span<double> s) const override;
@@ -17,11 +17,11 @@ class PushPull final : public sim::DecisionRule {
   void score(const sim::DecisionContext& ctx, std::span<const double> base,
              std::span<double> s) const override;
 
- private:
+private:
   double b_wage_, b_unemp_, b_network_, k_network_, b_cost_, b_dist_, b_poverty_, b_land_,
       land_need_ha_, b_farm_, asc_internal_, asc_foreign_;
 };
 
-}  // namespace kochmon::agents
+} // namespace kochmon::agents
 
 #endif

@@ -394,13 +394,14 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   const Node& events = at(root, "events");
   if (events.is_seq()) {
     std::vector<std::string> dest_ids;
-    for (const auto& d : cfg.destinations) dest_ids.push_back(d.id);
+    for (const auto& d : cfg.destinations)
+      dest_ids.push_back(d.id);
     for (std::size_t i = 0; i < events.seq.size(); ++i) {
       const Node& e = events.seq[i];
       if (!e.is_map()) continue;
       const std::string shown = "events[" + std::to_string(i) + "]";
       const auto date = sim::Month::parse(text(e, "date"));
-      if (!date) continue;  // reported by normalize()
+      if (!date) continue; // reported by normalize()
       sim::EventConfig ev;
       ev.date = *date;
       ev.type = sim::EventConfig::Type::amnesty;
@@ -414,15 +415,16 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
       const std::string dest = text(e, "destination");
       const auto it = std::find(dest_ids.begin(), dest_ids.end(), dest);
       if (it == dest_ids.end()) {
-        diag.error(at(e, "destination").pos, shown + ".destination", "unknown destination '" + dest + "'",
-                   suggest(dest, dest_ids, "destinations"));
+        diag.error(at(e, "destination").pos, shown + ".destination",
+                   "unknown destination '" + dest + "'", suggest(dest, dest_ids, "destinations"));
         continue;
       }
       ev.destination = static_cast<int>(it - dest_ids.begin());
       cfg.events.push_back(ev);
     }
-    std::stable_sort(cfg.events.begin(), cfg.events.end(),
-                     [](const sim::EventConfig& a, const sim::EventConfig& b) { return a.date < b.date; });
+    std::stable_sort(
+        cfg.events.begin(), cfg.events.end(),
+        [](const sim::EventConfig& a, const sim::EventConfig& b) { return a.date < b.date; });
   }
   return cfg;
 }

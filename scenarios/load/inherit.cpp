@@ -30,7 +30,7 @@ bool all_have_ids(const Node& seq) {
   return true;
 }
 
-}  // namespace
+} // namespace
 
 // Maps merge key by key. Lists of places (maps with an `id`, e.g. regions and destinations)
 // merge element by element by id, so a variant lists only the places it changes; elements

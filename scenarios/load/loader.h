@@ -12,8 +12,8 @@
 namespace kochmon::scenarios {
 
 struct LoadOptions {
-  std::vector<std::string> overrides;  // "key.path=value", from --set, applied after base: merge
-  std::optional<std::uint64_t> seed;   // --seed, overrides the scenario's seed
+  std::vector<std::string> overrides; // "key.path=value", from --set, applied after base: merge
+  std::optional<std::uint64_t> seed;  // --seed, overrides the scenario's seed
 };
 
 //! Reads, merges (base:), overrides (--set) and validates a scenario; every error found (at
@@ -24,6 +24,6 @@ sim::RunConfig load_scenario(const std::string& path, const sim::Registries& reg
 //! scenarios/REFERENCE.md, generated from the schema and the plug-ins' info().
 std::string reference_markdown(const sim::Registries& registries);
 
-}  // namespace kochmon::scenarios
+} // namespace kochmon::scenarios
 
 #endif

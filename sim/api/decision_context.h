@@ -17,36 +17,38 @@ inline constexpr std::size_t MAX_OPTIONS = 256;
 //! One destination as weighed from an origin region this month.
 struct OptionView {
   bool foreign = false;
-  bool available = true;      // false for the origin region itself
-  bool urban = false;         // internal destination with an endogenous labour market
-  double w_d = 0;             // wage at d, in d's currency per month
-  double fx_d = 1;            // som per unit of d's currency
-  double u_d = 0;             // unemployment rate at d (fraction)
-  double p_d = 1;             // probability of being employed at d (1 - u_d, or the urban job-finding rate)
-  double c_d = 0;             // cost of going, som
-  double dist_km = 0;         // great-circle distance from the origin
-  double N_rd = 0;            // persons from the origin currently at d (full scale)
-  double fee_d = 0;           // remittance fee (fraction)
-  double detect_d = 0;        // monthly detection probability of an illegal migrant
-  double legal_d = 1;         // share of arrivals with legal status
-  double net_earnings_d = 0;  // som per month an employed migrant keeps after tax and permit
-  double m_d = 0;             // share of net earnings remitted
-  double sigma2_d = 0;        // relative variance of a migrant's remittances (unemployment, expulsion, exchange rate)
-  double corr_rd = 0;         // correlation of the destination's risk with the origin's income shocks
-  double asc_d = 0;           // the scenario's attractiveness of d (language, history, ...), added by every rule
+  bool available = true; // false for the origin region itself
+  bool urban = false;    // internal destination with an endogenous labour market
+  double w_d = 0;        // wage at d, in d's currency per month
+  double fx_d = 1;       // som per unit of d's currency
+  double u_d = 0;        // unemployment rate at d (fraction)
+  double p_d = 1;     // probability of being employed at d (1 - u_d, or the urban job-finding rate)
+  double c_d = 0;     // cost of going, som
+  double dist_km = 0; // great-circle distance from the origin
+  double N_rd = 0;    // persons from the origin currently at d (full scale)
+  double fee_d = 0;   // remittance fee (fraction)
+  double detect_d = 0;       // monthly detection probability of an illegal migrant
+  double legal_d = 1;        // share of arrivals with legal status
+  double net_earnings_d = 0; // som per month an employed migrant keeps after tax and permit
+  double m_d = 0;            // share of net earnings remitted
+  double sigma2_d =
+      0; // relative variance of a migrant's remittances (unemployment, expulsion, exchange rate)
+  double corr_rd = 0; // correlation of the destination's risk with the origin's income shocks
+  double asc_d =
+      0; // the scenario's attractiveness of d (language, history, ...), added by every rule
 };
 
 //! The origin region this month.
 struct OriginView {
   int region = 0;
-  double w_r = 0;             // average wage, som per month
-  double u_r = 0;             // unemployment rate
-  double p_r = 1;             // probability of being employed at home (1 - u_r)
-  double P_r = 0;             // persons living in the region (full scale)
-  double poverty_r = 0;       // poverty rate (fraction of persons)
-  double income_mean_r = 0;   // mean household income, som per month (ȳ_r)
-  double land_ha_mean = 0;    // mean land of a rural household
-  double sigma2_r = 0;        // stationary variance of the regional income shock ε (fraction²)
+  double w_r = 0;           // average wage, som per month
+  double u_r = 0;           // unemployment rate
+  double p_r = 1;           // probability of being employed at home (1 - u_r)
+  double P_r = 0;           // persons living in the region (full scale)
+  double poverty_r = 0;     // poverty rate (fraction of persons)
+  double income_mean_r = 0; // mean household income, som per month (ȳ_r)
+  double land_ha_mean = 0;  // mean land of a rural household
+  double sigma2_r = 0;      // stationary variance of the regional income shock ε (fraction²)
 };
 
 //! Household-independent context: one origin region in one month, with every option.
@@ -60,16 +62,16 @@ struct RegionContext {
 
 //! One household as a rule may see it (MODEL.md §3).
 struct HouseholdView {
-  int size = 0;                   // persons
-  int adults_home = 0;            // working-age adults at home
-  int adults_away = 0;            // members away (abroad or in another region)
+  int size = 0;        // persons
+  int adults_home = 0; // working-age adults at home
+  int adults_away = 0; // members away (abroad or in another region)
   double land_ha = 0;
-  double farm_income_som = 0;     // this month's farm income (land × yield × shock)
-  double income_som = 0;          // last month's income
-  double income_mean_som = 0;     // recent mean
-  double income_var = 0;          // recent variance, som^2
+  double farm_income_som = 0; // this month's farm income (land × yield × shock)
+  double income_som = 0;      // last month's income
+  double income_mean_som = 0; // recent mean
+  double income_var = 0;      // recent variance, som^2
   double savings_som = 0;
-  double relative_deprivation = 0;  // Stark's RD_h in its region (MODEL.md §5)
+  double relative_deprivation = 0; // Stark's RD_h in its region (MODEL.md §5)
 };
 
 //! What a rule scores for one household.
@@ -78,6 +80,6 @@ struct DecisionContext {
   const HouseholdView& household;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

@@ -17,7 +17,7 @@ namespace kochmon::sim {
 //! that depends only on the origin region is computed once per region and month, and the
 //! household part is added per household, only when `uses_household()` says so.
 class DecisionRule {
- public:
+public:
   virtual ~DecisionRule() = default;
 
   //! Scores of every option for the region, before household terms. s.size() == options.size().
@@ -33,26 +33,27 @@ class DecisionRule {
   virtual void score(const DecisionContext& ctx, std::span<const double> base,
                      std::span<double> s) const {
     (void)ctx;
-    for (std::size_t i = 0; i < s.size(); ++i) s[i] = base[i];
+    for (std::size_t i = 0; i < s.size(); ++i)
+      s[i] = base[i];
   }
 };
 
 //! What a combinator receives: K rules' scores over O options, with the rules' weights.
 struct CombineInput {
-  std::span<const double> scores;   // K × O, row-major (rule k's scores at [k*O, (k+1)*O))
-  std::span<const double> weights;  // K
-  std::span<const OptionView> options;  // O; options[0] is stay
-  double monthly_rate = 0;          // the scenario's decision rate
+  std::span<const double> scores;      // K × O, row-major (rule k's scores at [k*O, (k+1)*O))
+  std::span<const double> weights;     // K
+  std::span<const OptionView> options; // O; options[0] is stay
+  double monthly_rate = 0;             // the scenario's decision rate
 };
 
 //! A combinator (MODEL.md §5 "Combining") turns the rules' scores into this month's choice
 //! probabilities p over the options (p[0] = stay, sum 1). The engine then makes one keyed draw.
 class Combinator {
- public:
+public:
   virtual ~Combinator() = default;
   virtual void probabilities(const CombineInput& in, std::span<double> p) const = 0;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

@@ -14,8 +14,8 @@ struct ParamInfo {
   double default_value = 0;
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
-  std::string unit;     // "1" for dimensionless
-  std::string meaning;  // one sentence, domain words
+  std::string unit;    // "1" for dimensionless
+  std::string meaning; // one sentence, domain words
 };
 
 //! What a decision rule or combinator says about itself: its YAML name, a summary, the formula
@@ -31,6 +31,6 @@ struct PluginInfo {
 //! Parameter values by name, already validated against PluginInfo::params (defaults filled in).
 using Params = std::map<std::string, double>;
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

@@ -21,20 +21,17 @@ namespace kochmon::sim {
 template <class T, class Base>
 concept Plugin = std::derived_from<T, Base> && requires(const Params& p) {
   { T::info() } -> std::same_as<PluginInfo>;
-  { std::make_unique<T>(p) };
+  {std::make_unique<T>(p)};
 };
 
-template <class Base>
-class Registry {
- public:
-  template <Plugin<Base> T>
-  void add() {
+template <class Base> class Registry {
+public:
+  template <Plugin<Base> T> void add() {
     PluginInfo info = T::info();
     KOCHMON_ASSERT(find(info.name) == nullptr, "plug-in registered twice");
-    entries_.push_back(
-        {std::move(info), [](const Params& p) -> std::unique_ptr<Base> {
-           return std::make_unique<T>(p);
-         }});
+    entries_.push_back({std::move(info), [](const Params& p) -> std::unique_ptr<Base> {
+                          return std::make_unique<T>(p);
+                        }});
     std::sort(entries_.begin(), entries_.end(),
               [](const Entry& a, const Entry& b) { return a.info.name < b.info.name; });
   }
@@ -56,11 +53,12 @@ class Registry {
   //! All plug-ins, sorted by name.
   std::vector<const PluginInfo*> all() const {
     std::vector<const PluginInfo*> out;
-    for (const auto& e : entries_) out.push_back(&e.info);
+    for (const auto& e : entries_)
+      out.push_back(&e.info);
     return out;
   }
 
- private:
+private:
   struct Entry {
     PluginInfo info;
     std::function<std::unique_ptr<Base>(const Params&)> factory;
@@ -77,6 +75,6 @@ struct Registries {
   CombinatorRegistry combinators;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

@@ -16,17 +16,17 @@ namespace kochmon::sim {
 
 //! A labelled axis other than time: region, destination, ...
 struct Axis {
-  std::string name;                 // "region", "destination", "origin_region"
+  std::string name; // "region", "destination", "origin_region"
   std::string description;
-  std::vector<std::string> labels;  // ids, as in the scenario
+  std::vector<std::string> labels; // ids, as in the scenario
 };
 
 //! One per-step series: its dataset name, unit, meaning and axes (after time).
 struct SeriesInfo {
-  std::string name;         // snake_case, the HDF5 dataset name under /series
-  std::string unit;         // "persons", "persons/month", "som/month", "fraction", "usd/month"
-  std::string description;  // one sentence
-  std::vector<int> axes;    // indices into ResultsLayout::axes; empty for a scalar series
+  std::string name;        // snake_case, the HDF5 dataset name under /series
+  std::string unit;        // "persons", "persons/month", "som/month", "fraction", "usd/month"
+  std::string description; // one sentence
+  std::vector<int> axes;   // indices into ResultsLayout::axes; empty for a scalar series
 };
 
 struct ResultsLayout {
@@ -36,7 +36,8 @@ struct ResultsLayout {
   //! Number of values per step of series i (product of its axes' sizes).
   std::size_t size(std::size_t i) const {
     std::size_t n = 1;
-    for (int a : series[i].axes) n *= axes[static_cast<std::size_t>(a)].labels.size();
+    for (int a : series[i].axes)
+      n *= axes[static_cast<std::size_t>(a)].labels.size();
     return n;
   }
 };
@@ -49,8 +50,8 @@ struct RunInfo {
   double scale = 1;
   Month start;
   int n_steps = 0;
-  std::int64_t households = 0;  // simulated (sample) households
-  std::int64_t persons = 0;     // simulated persons
+  std::int64_t households = 0; // simulated (sample) households
+  std::int64_t persons = 0;    // simulated persons
   int threads = 1;
 };
 
@@ -62,7 +63,7 @@ struct RunSummary {
 
 //! Where the engine sends results; output/ implements it. Called on the main thread only.
 class Recorder {
- public:
+public:
   virtual ~Recorder() = default;
   virtual void begin(const RunInfo& info, const ResultsLayout& layout) = 0;
   //! Values of every series for one step, in layout order (values[i].size() == layout.size(i)).
@@ -71,6 +72,6 @@ class Recorder {
   virtual void finish(const RunSummary& summary) = 0;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

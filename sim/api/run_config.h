@@ -28,23 +28,23 @@ struct CurrencyConfig {
 struct RegionConfig {
   std::string id;
   std::string name;
-  double population = 0;         // persons at time.start (full scale)
-  double household_size = 4.2;   // mean persons per household
-  double working_age_share = 0.6;  // of persons
-  double activity_rate = 0.65;   // of working-age adults
-  double rural_share = 0.5;      // of households
-  double land_ha_mean = 0.5;     // mean irrigated land of a rural household, hectares
-  bool urban = false;            // endogenous urban labour market (Harris–Todaro, MODEL.md §4)
-  bool south = false;            // reporting group only
+  double population = 0;          // persons at time.start (full scale)
+  double household_size = 4.2;    // mean persons per household
+  double working_age_share = 0.6; // of persons
+  double activity_rate = 0.65;    // of working-age adults
+  double rural_share = 0.5;       // of households
+  double land_ha_mean = 0.5;      // mean irrigated land of a rural household, hectares
+  bool urban = false;             // endogenous urban labour market (Harris–Todaro, MODEL.md §4)
+  bool south = false;             // reporting group only
   double lat_deg = 0, lon_deg = 0;
   Series wage_som;               // average monthly wage
   Series unemployment;           // fraction of the active
   Series poverty_rate;           // fraction of persons below the poverty line (income calibration)
   Series farm_income_som_per_ha; // monthly farm income per hectare
-  Series move_cost_som = Series::constant(5000);  // cost of moving here from another region
-  double attractiveness = 0;     // constant added to this region's score as a destination
-  double shock_sd = 0.05;        // sd of the region's common monthly income-shock innovation
-  double jobs_growth_pct = 0;    // urban regions: annual growth of the stock of jobs, percent
+  Series move_cost_som = Series::constant(5000); // cost of moving here from another region
+  double attractiveness = 0;  // constant added to this region's score as a destination
+  double shock_sd = 0.05;     // sd of the region's common monthly income-shock innovation
+  double jobs_growth_pct = 0; // urban regions: annual growth of the stock of jobs, percent
 };
 
 //! Entry regimes (MODEL.md §2, §6): what legal status costs and how likely it is.
@@ -53,10 +53,12 @@ inline constexpr int N_REGIMES = 3;
 inline constexpr std::array<const char*, N_REGIMES> REGIME_NAMES{"pre_eaeu", "eaeu", "visa"};
 
 struct RegimeConfig {
-  Series legal_share = Series::constant(0.7);     // share of arrivals who obtain legal status
-  Series permit_cost_som = Series::constant(0);   // monthly cost of staying legal (patent), from earnings
-  Series income_tax = Series::constant(0.13);     // share of a legal migrant's earnings
-  Series legalise_monthly = Series::constant(0);  // probability an illegal migrant regularises in a month
+  Series legal_share = Series::constant(0.7); // share of arrivals who obtain legal status
+  Series permit_cost_som =
+      Series::constant(0); // monthly cost of staying legal (patent), from earnings
+  Series income_tax = Series::constant(0.13); // share of a legal migrant's earnings
+  Series legalise_monthly =
+      Series::constant(0); // probability an illegal migrant regularises in a month
 };
 
 //! A destination's regime from a month on.
@@ -69,20 +71,21 @@ struct RegimeSpan {
 struct DestinationConfig {
   std::string id;
   std::string name;
-  std::string currency;          // an id in RunConfig::currencies
+  std::string currency; // an id in RunConfig::currencies
   double lat_deg = 0, lon_deg = 0;
-  Series wage_local;             // average monthly wage in the destination's currency
-  Series unemployment;           // fraction
-  Series cost_som;               // cost of going: travel, documents, fees
-  Series detection_monthly;      // probability an illegal migrant is detected and expelled
-  Series remittance_fee;         // fraction of a transfer lost to fees
-  std::vector<RegimeSpan> regimes{{Month{0}, Regime::visa}};  // sorted by month, first covers the start
+  Series wage_local;        // average monthly wage in the destination's currency
+  Series unemployment;      // fraction
+  Series cost_som;          // cost of going: travel, documents, fees
+  Series detection_monthly; // probability an illegal migrant is detected and expelled
+  Series remittance_fee;    // fraction of a transfer lost to fees
+  std::vector<RegimeSpan> regimes{
+      {Month{0}, Regime::visa}}; // sorted by month, first covers the start
   double attractiveness = 0;     // constant added to this destination's score by every rule
-  double initial_stock = 0;      // persons from the country already there at time.start (full scale)
-  double fx_volatility = 0.1;    // sd of the som value of a month's wage there (fraction)
-  double shock_correlation = 0;  // correlation of its risk with the origin's income shocks
-  std::array<double, 3> ban_shares{0, 0, 0};  // of expelled migrants: banned 3, 5, 10 years
-  Series ban_enforcement = Series::constant(1);  // probability a ban stops a banned adult going
+  double initial_stock = 0;     // persons from the country already there at time.start (full scale)
+  double fx_volatility = 0.1;   // sd of the som value of a month's wage there (fraction)
+  double shock_correlation = 0; // correlation of its risk with the origin's income shocks
+  std::array<double, 3> ban_shares{0, 0, 0};    // of expelled migrants: banned 3, 5, 10 years
+  Series ban_enforcement = Series::constant(1); // probability a ban stops a banned adult going
 
   Regime regime_at(Month m) const {
     Regime r = regimes.front().regime;
@@ -95,21 +98,21 @@ struct DestinationConfig {
 //! The regional income-shock process (MODEL.md §4): ε_h,t = φ·ε_h,t−1 + η_r,t + ν_h,t with
 //! η_r ~ N(0, shock_sd_r²) common to the region and ν_h ~ N(0, household_sd²).
 struct ShockConfig {
-  double persistence = 0.8;   // φ
+  double persistence = 0.8; // φ
   double household_sd = 0.05;
 };
 
 //! How the synthetic population is drawn (MODEL.md §3).
 struct PopulationConfig {
-  double women_share = 0.5;                       // of adults
-  std::vector<double> age_band_shares{0.35, 0.35, 0.30};  // 18-29, 30-44, 45-64
-  std::vector<double> skill_shares{0.5, 0.35, 0.15};      // low, medium, high
+  double women_share = 0.5;                              // of adults
+  std::vector<double> age_band_shares{0.35, 0.35, 0.30}; // 18-29, 30-44, 45-64
+  std::vector<double> skill_shares{0.5, 0.35, 0.15};     // low, medium, high
   std::vector<double> skill_wage_factor{0.8, 1.0, 1.6};
-  double wage_sigma = 0.5;   // lognormal dispersion of individual wages (log scale)
+  double wage_sigma = 0.5; // lognormal dispersion of individual wages (log scale)
   double max_household_size = 12;
-  double savings_rate = 0.1;  // share of monthly income saved
-  double initial_savings_months = 2;  // opening savings in months of the household's income
-  Series poverty_line_som = Series::constant(2500);  // income per person per month
+  double savings_rate = 0.1;         // share of monthly income saved
+  double initial_savings_months = 2; // opening savings in months of the household's income
+  Series poverty_line_som = Series::constant(2500); // income per person per month
 };
 
 //! The home labour market: job finding; job loss follows to reproduce the regional rate.
@@ -121,47 +124,48 @@ struct HomeLabourConfig {
 struct RuleSpec {
   std::string rule;
   double weight = 1.0;
-  std::map<std::string, double> params;  // every parameter of the rule, defaults filled in
+  std::map<std::string, double> params; // every parameter of the rule, defaults filled in
 };
 
 struct DecisionConfig {
   enum class InternalMove { member, household };
   std::string combine = "logit";
-  double monthly_rate = 0.02;        // share of eligible households that weigh a move each month
+  double monthly_rate = 0.02; // share of eligible households that weigh a move each month
   InternalMove internal_move = InternalMove::member;
   std::vector<RuleSpec> rules;
-  std::map<std::string, double> combine_params;  // combinator parameters, defaults filled in
-  bool liquidity_constraint = false;  // no departure without the cost in savings (+ credit)
-  Series credit_som = Series::constant(0);  // credit available for the cost of going
+  std::map<std::string, double> combine_params; // combinator parameters, defaults filled in
+  bool liquidity_constraint = false;       // no departure without the cost in savings (+ credit)
+  Series credit_som = Series::constant(0); // credit available for the cost of going
 };
 
 //! Life abroad (MODEL.md §6): simple hazards in the foundation.
 struct AbroadConfig {
-  double job_finding_monthly = 0.4;  // scaled by (1 - u_d)
+  double job_finding_monthly = 0.4; // scaled by (1 - u_d)
   double job_loss_monthly = 0.03;
-  double remit_share = 0.4;          // of earnings
-  double return_monthly = 0.02;      // base return hazard
-  double return_unemployed_monthly = 0.10;  // extra hazard after long unemployment abroad
+  double remit_share = 0.4;                // of earnings
+  double return_monthly = 0.02;            // base return hazard
+  double return_unemployed_monthly = 0.10; // extra hazard after long unemployment abroad
   int long_unemployed_months = 3;
-  double network_job_effect = 0.2;   // job finding × (1 + effect·ln(1 + k·N_rd/P_r))
-  double network_scale = 10;         // k
-  double illegal_job_factor = 0.7;   // job finding × factor while illegal
-  Series training_share = Series::constant(0);  // share of leavers with pre-departure training
-  double training_job_effect = 0.3;  // job finding × (1 + effect) when trained
-  double savings_target_months = 24; // household savings target, months of home wage
-  double return_target_monthly = 0.03;  // extra hazard once the target is met
-  double return_wage_fall = 0.2;     // extra hazard per unit relative fall of w_d·fx_d below its 12-month mean
+  double network_job_effect = 0.2;             // job finding × (1 + effect·ln(1 + k·N_rd/P_r))
+  double network_scale = 10;                   // k
+  double illegal_job_factor = 0.7;             // job finding × factor while illegal
+  Series training_share = Series::constant(0); // share of leavers with pre-departure training
+  double training_job_effect = 0.3;            // job finding × (1 + effect) when trained
+  double savings_target_months = 24;           // household savings target, months of home wage
+  double return_target_monthly = 0.03;         // extra hazard once the target is met
+  double return_wage_fall =
+      0.2; // extra hazard per unit relative fall of w_d·fx_d below its 12-month mean
   Series return_grant_som = Series::constant(0);
-  double return_grant_effect = 0.02; // extra hazard per month of home wage of grant
-  double business_base = 0.02;       // probability a returnee starts a business
-  double business_savings_effect = 0.05;  // added per 12 months of home wage saved
-  double business_income_factor = 1.2;    // business income relative to the regional wage
+  double return_grant_effect = 0.02;     // extra hazard per month of home wage of grant
+  double business_base = 0.02;           // probability a returnee starts a business
+  double business_savings_effect = 0.05; // added per 12 months of home wage saved
+  double business_income_factor = 1.2;   // business income relative to the regional wage
 };
 
 struct OutputConfig {
-  int compression = 4;     // gzip level 0..9
-  int chunk_months = 12;   // HDF5 chunk length along time
-  double trajectories_sample = 0;  // share of households whose trajectories are recorded
+  int compression = 4;            // gzip level 0..9
+  int chunk_months = 12;          // HDF5 chunk length along time
+  double trajectories_sample = 0; // share of households whose trajectories are recorded
 };
 
 //! A time-stamped policy event (MODEL.md §7) that acts on people rather than on a parameter
@@ -170,8 +174,8 @@ struct EventConfig {
   enum class Type { amnesty };
   Month date;
   Type type = Type::amnesty;
-  int destination = 0;  // index into RunConfig::destinations
-  double share = 1;     // amnesty: share of the active bans to that destination lifted
+  int destination = 0; // index into RunConfig::destinations
+  double share = 1;    // amnesty: share of the active bans to that destination lifted
 };
 
 //! Everything a run needs. `resolved_yaml` is the fully resolved scenario text, written into
@@ -179,13 +183,13 @@ struct EventConfig {
 struct RunConfig {
   std::string name;
   std::string description;
-  std::string source_path;    // the scenario file as given
+  std::string source_path; // the scenario file as given
   std::string resolved_yaml;
   std::uint64_t seed = 1;
-  std::uint64_t world_seed = 1;  // seed of the synthetic population (defaults to seed)
-  double scale = 1.0;         // fraction of households simulated
+  std::uint64_t world_seed = 1; // seed of the synthetic population (defaults to seed)
+  double scale = 1.0;           // fraction of households simulated
   Month start = Month::of(2010, 1);
-  Month end = Month::of(2030, 12);  // inclusive
+  Month end = Month::of(2030, 12); // inclusive
   std::string home_currency = "som";
   std::vector<CurrencyConfig> currencies;
   std::vector<RegionConfig> regions;
@@ -197,11 +201,11 @@ struct RunConfig {
   DecisionConfig decision;
   AbroadConfig abroad;
   OutputConfig output;
-  std::vector<EventConfig> events;  // sorted by date
+  std::vector<EventConfig> events; // sorted by date
 
   int n_steps() const { return end - start + 1; }
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

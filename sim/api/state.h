@@ -15,26 +15,24 @@
 namespace kochmon::sim {
 
 class StateWriter {
- public:
+public:
   virtual ~StateWriter() = default;
   virtual void put(const std::string& name, std::span<const std::byte> bytes) = 0;
 
-  template <class T>
-  void put_vector(const std::string& name, const std::vector<T>& v) {
+  template <class T> void put_vector(const std::string& name, const std::vector<T>& v) {
     put(name, std::as_bytes(std::span<const T>(v)));
   }
 };
 
 class StateReader {
- public:
+public:
   virtual ~StateReader() = default;
   //! The bytes stored under `name`; throws sim::InputError when there are none.
   virtual std::vector<std::byte> get(const std::string& name) const = 0;
 
   //! Fills `v` (already sized for this world) from `name`; a size mismatch means the checkpoint
   //! belongs to another scenario or version.
-  template <class T>
-  void get_vector(const std::string& name, std::vector<T>& v) const {
+  template <class T> void get_vector(const std::string& name, std::vector<T>& v) const {
     const auto bytes = get(name);
     if (bytes.size() != v.size() * sizeof(T))
       throw InputError("checkpoint: state '" + name + "' has " + std::to_string(bytes.size()) +
@@ -44,6 +42,6 @@ class StateReader {
   }
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

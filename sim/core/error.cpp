@@ -13,4 +13,4 @@ void assertion_failed(const char* cond, const char* msg, const char* file, int l
   std::abort();
 }
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim

@@ -23,4 +23,4 @@ std::string Month::str() const {
   return buf;
 }
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim

@@ -15,7 +15,7 @@ struct Month {
 
   static constexpr Month of(int year, int month) { return Month{year * 12 + (month - 1)}; }
   constexpr int year() const { return index / 12; }
-  constexpr int month() const { return index % 12 + 1; }  // 1..12
+  constexpr int month() const { return index % 12 + 1; } // 1..12
   constexpr Month operator+(int months) const { return Month{index + months}; }
   constexpr int operator-(Month other) const { return index - other.index; }
   constexpr auto operator<=>(const Month&) const = default;
@@ -26,6 +26,6 @@ struct Month {
   std::string str() const;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

@@ -6,10 +6,10 @@
 // households, threads or steps, so results cannot depend on the thread count or on the order
 // in which work is scheduled. Philox4x64-10 (Random123) gives four 64-bit words per call.
 
-#include <Random123/philox.h>
-
 #include <cmath>
 #include <cstdint>
+
+#include <Random123/philox.h>
 
 namespace kochmon::sim {
 
@@ -29,7 +29,7 @@ enum class Purpose : std::uint32_t {
   trajectory_sample = 7,
   initial_abroad = 8,
   // dynamics
-  household_month = 99,  // the draws every household makes every month, in one block
+  household_month = 99, // the draws every household makes every month, in one block
   decide = 100,
   choose_member = 101,
   home_labour = 102,
@@ -48,7 +48,7 @@ enum class Purpose : std::uint32_t {
 //! The draws of one (household, step, purpose): up to four 64-bit words per block, and as many
 //! blocks as needed through `index` (a member number, for example).
 class KeyedDraws {
- public:
+public:
   KeyedDraws(std::uint64_t seed, Stream stream, std::uint64_t household, std::int64_t step,
              Purpose purpose)
       : key_{{seed, static_cast<std::uint64_t>(stream)}},
@@ -66,9 +66,7 @@ class KeyedDraws {
     return to_unit(block(index).v[word & 3u]);
   }
 
-  static double to_unit(std::uint64_t bits) {
-    return static_cast<double>(bits >> 11) * 0x1.0p-53;
-  }
+  static double to_unit(std::uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
   //! Uniform in [0, 1) from 16 bits of `bits` (slice 0..3): four coarse draws from one word,
   //! for probabilities well above 1e-4 (the resolution is 1/65536).
   static double unit16(std::uint64_t bits, unsigned slice) {
@@ -77,11 +75,11 @@ class KeyedDraws {
   //! Standard normal from one word, by the inverse normal CDF (Acklam's rational
   //! approximation, relative error below 1.2e-9): one draw, no logarithm in the central 95%.
   static double normal(std::uint64_t bits) {
-    const double p = (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;  // (0, 1)
-    constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+    const double p = (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53; // (0, 1)
+    constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
     constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                            6.680131188771972e+01,  -1.328068155288572e+01};
+                            6.680131188771972e+01, -1.328068155288572e+01};
     constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
     constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
@@ -99,16 +97,16 @@ class KeyedDraws {
   }
   //! Standard normal from two words (Box–Muller; deterministic, no state).
   static double normal(std::uint64_t a, std::uint64_t b) {
-    const double u1 = (static_cast<double>(a >> 11) + 0.5) * 0x1.0p-53;  // (0,1): log is finite
+    const double u1 = (static_cast<double>(a >> 11) + 0.5) * 0x1.0p-53; // (0,1): log is finite
     const double u2 = to_unit(b);
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
 
- private:
+private:
   r123::Philox4x64::key_type key_;
   r123::Philox4x64::ctr_type ctr_;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

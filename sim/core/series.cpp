@@ -22,4 +22,4 @@ double Series::at(Month m) const {
   return a.value + (b.value - a.value) * (t - a.t) / (b.t - a.t);
 }
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim

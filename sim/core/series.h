@@ -13,11 +13,11 @@ namespace kochmon::sim {
 struct Series {
   enum class Mode { interpolate, hold };
   struct Point {
-    double t;  // months since year 0 (Month::index), may be fractional
+    double t; // months since year 0 (Month::index), may be fractional
     double value;
   };
 
-  std::vector<Point> points;  // sorted by t, at least one
+  std::vector<Point> points; // sorted by t, at least one
   Mode mode = Mode::interpolate;
   //! Annual growth (fraction, 0.02 = 2%) applied after the last point; 0 holds the last value.
   double growth_after = 0.0;
@@ -30,6 +30,6 @@ struct Series {
   double at(Month m) const;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

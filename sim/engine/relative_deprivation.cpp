@@ -9,7 +9,7 @@ namespace kochmon::sim {
 namespace {
 // Bin of y: x = 1 + y/UNIT ≥ 1 written as 2^e·(1 + m/256 + ...): bin e·256 + m.
 constexpr double UNIT = 100.0;
-}
+} // namespace
 
 int IncomeHistogram::bin(double y) {
   const double x = 1.0 + std::max(0.0, y) / UNIT;
@@ -44,7 +44,8 @@ void IncomeHistogram::finish() {
   for (int b = BINS - 1; b >= 0; --b) {
     const auto ub = static_cast<std::size_t>(b);
     const double c_b = count_[ub], s_b = sum_[ub];
-    if (c_b > 0) pairs += c_b * s_above - s_b * c_above + c_b * (c_b - 1) / 2 * (edge(b + 1) - edge(b)) / 3;
+    if (c_b > 0)
+      pairs += c_b * s_above - s_b * c_above + c_b * (c_b - 1) / 2 * (edge(b + 1) - edge(b)) / 3;
     count_[ub] = c_above;
     sum_[ub] = s_above;
     c_above += c_b;
@@ -64,4 +65,4 @@ double IncomeHistogram::relative_deprivation(double y) const {
   return std::max(0.0, excess) / total_;
 }
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim

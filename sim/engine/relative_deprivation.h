@@ -14,8 +14,8 @@
 namespace kochmon::sim {
 
 class IncomeHistogram {
- public:
-  static constexpr int BINS = 256 * 24;  // up to about 1.7e9 som; higher incomes share the top bin
+public:
+  static constexpr int BINS = 256 * 24; // up to about 1.7e9 som; higher incomes share the top bin
 
   IncomeHistogram() : count_(BINS), sum_(BINS) {}
   void clear();
@@ -30,13 +30,13 @@ class IncomeHistogram {
   double mean() const { return n_ > 0 ? total_ / n_ : 0.0; }
 
   static int bin(double y);
-  static double edge(int b);  // lower edge of bin b
+  static double edge(int b); // lower edge of bin b
 
- private:
-  std::vector<double> count_, sum_;  // per bin; after finish(): over the bins above
+private:
+  std::vector<double> count_, sum_; // per bin; after finish(): over the bins above
   double n_ = 0, total_ = 0, mean_rd_ = 0;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

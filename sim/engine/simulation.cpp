@@ -1,14 +1,14 @@
 #include "sim/engine/simulation.h"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
 #include <numeric>
 #include <string>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include "sim/core/error.h"
 #include "sim/core/rng.h"
@@ -17,13 +17,13 @@
 namespace kochmon::sim {
 namespace {
 
-constexpr std::size_t CHUNK = 8192;              // households per parallel task
-constexpr double INCOME_SMOOTHING = 1.0 / 12.0;  // EWMA weight: about a year of history
+constexpr std::size_t CHUNK = 8192;             // households per parallel task
+constexpr double INCOME_SMOOTHING = 1.0 / 12.0; // EWMA weight: about a year of history
 constexpr double MAX_URBAN_UNEMPLOYMENT = 0.95;
 // Migrants smooth what they send over their recent earnings (about half a year), so a month
 // without work abroad dents remittances rather than stopping them (MODEL.md §6).
 constexpr double REMIT_SMOOTHING = 1.0 / 6.0;
-constexpr int ESTABLISHED_MONTHS = 12;  // a migrant household's income portfolio has settled
+constexpr int ESTABLISHED_MONTHS = 12; // a migrant household's income portfolio has settled
 
 // Series recorded each step, in layout order.
 enum SeriesId : std::size_t {
@@ -78,7 +78,8 @@ ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sample
   l.series.resize(S_COUNT);
   l.series[S_STOCK] = {"stock", "persons",
                        "Members away (abroad or in another region) at the end of the month", RD};
-  l.series[S_STOCK_SL] = {"stock_by_sex_legal", "persons",
+  l.series[S_STOCK_SL] = {"stock_by_sex_legal",
+                          "persons",
                           "Members away by sex and legal status at the end of the month",
                           {A_REGION, A_DESTINATION, A_SEX, A_LEGAL}};
   l.series[S_DEPARTURES] = {"departures", "persons/month", "Members who left this month", RD};
@@ -88,56 +89,73 @@ ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sample
                             "Illegal migrants detected and expelled this month", RD};
   l.series[S_NEW_BANS] = {"new_bans", "persons/month", "Entry bans imposed this month", D};
   l.series[S_ACTIVE_BANS] = {"active_bans", "persons",
-                             "Adults under an entry ban to the destination at the end of the month", D};
+                             "Adults under an entry ban to the destination at the end of the month",
+                             D};
   l.series[S_REMIT_SOM] = {"remittances_som", "som/month",
                            "Remittances received by households, net of fees", R};
   l.series[S_REMIT_USD] = {"remittances_usd", "usd/month",
                            "Remittances received, converted at the month's som/USD rate", R};
   l.series[S_REMIT_SOURCE] = {"remittances_by_source_som", "som/month",
-                              "Remittances received by region and the destination they come from", RD};
-  l.series[S_INTERNAL_MOVES] = {"internal_moves", "persons/month",
+                              "Remittances received by region and the destination they come from",
+                              RD};
+  l.series[S_INTERNAL_MOVES] = {"internal_moves",
+                                "persons/month",
                                 "Persons moving between regions (members or whole households)",
                                 {A_ORIGIN, A_REGION}};
-  l.series[S_UNEMPLOYMENT] = {"unemployment_rate", "fraction",
-                              "Unemployed among the active adults at home (endogenous in urban regions)", R};
+  l.series[S_UNEMPLOYMENT] = {
+      "unemployment_rate", "fraction",
+      "Unemployed among the active adults at home (endogenous in urban regions)", R};
   l.series[S_URBAN_JOBS] = {"urban_jobs", "jobs",
                             "Stock of jobs of an urban labour market (0 for other regions)", R};
   l.series[S_URBAN_U] = {"urban_unemployment_rate", "fraction",
                          "Unemployment rate migrants face: 1 − jobs/labour force (residents and "
-                         "internal migrants) in urban regions, the scenario's rate elsewhere", R};
+                         "internal migrants) in urban regions, the scenario's rate elsewhere",
+                         R};
   l.series[S_SHARE_ABROAD] = {"share_households_abroad", "fraction",
                               "Households with at least one member abroad (foreign)", R};
   l.series[S_POPULATION_HOME] = {"population_home", "persons",
                                  "Persons living in the region, members away excluded", R};
   l.series[S_MEAN_INCOME] = {"mean_income_som", "som/month",
-                             "Mean monthly household income (wages, business, farm, remittances)", R};
+                             "Mean monthly household income (wages, business, farm, remittances)",
+                             R};
   l.series[S_POVERTY] = {"poverty_rate", "fraction",
-                         "Persons in households whose income per person is below the poverty line", R};
+                         "Persons in households whose income per person is below the poverty line",
+                         R};
   l.series[S_HT_GAP] = {"ht_expected_wage_gap_som", "som/month",
                         "Harris–Todaro expected earnings gap p_d·w_d·fx_d − p_r·w_r", RD};
-  l.series[S_MEAN_RD] = {"mean_relative_deprivation", "fraction",
-                         "Mean of Stark's relative deprivation RD_h over the region's households, from the "
-                         "income distribution at the start of the month", R};
+  l.series[S_MEAN_RD] = {
+      "mean_relative_deprivation", "fraction",
+      "Mean of Stark's relative deprivation RD_h over the region's households, from the "
+      "income distribution at the start of the month",
+      R};
   l.series[S_VAR_WITH] = {"income_var_with_migrant", "som^2",
-                          "Mean income variance (recent history) of households with a member abroad for 12 months or more", R};
+                          "Mean income variance (recent history) of households with a member "
+                          "abroad for 12 months or more",
+                          R};
   l.series[S_VAR_WITHOUT] = {"income_var_without_migrant", "som^2",
                              "Mean income variance of households with no member away", R};
-  l.series[S_RELVAR_WITH] = {"income_relvar_with_migrant", "1",
-                             "Mean squared coefficient of variation of income (variance / mean²) of "
-                             "households with a member abroad for 12 months or more", R};
-  l.series[S_RELVAR_WITHOUT] = {"income_relvar_without_migrant", "1",
-                                "Mean squared coefficient of variation of income of households with "
-                                "no member away", R};
+  l.series[S_RELVAR_WITH] = {
+      "income_relvar_with_migrant", "1",
+      "Mean squared coefficient of variation of income (variance / mean²) of "
+      "households with a member abroad for 12 months or more",
+      R};
+  l.series[S_RELVAR_WITHOUT] = {
+      "income_relvar_without_migrant", "1",
+      "Mean squared coefficient of variation of income of households with "
+      "no member away",
+      R};
   l.series[S_NEW_BUSINESSES] = {"returnee_businesses", "persons/month",
                                 "Returnees who started a business this month", R};
   l.series[S_BUSINESSES] = {"businesses", "persons", "Adults running a returnee business", R};
   if (!sampled.empty()) {
     std::vector<std::string> ids;
     ids.reserve(sampled.size());
-    for (auto h : sampled) ids.push_back(std::to_string(h));
+    for (auto h : sampled)
+      ids.push_back(std::to_string(h));
     l.axes.push_back({"household", "Sampled household (its id in the synthetic population)", ids});
     const std::vector<int> H{A_HOUSEHOLD};
-    l.series.push_back({"household_region", "index", "Region of residence (index on the region axis)", H});
+    l.series.push_back(
+        {"household_region", "index", "Region of residence (index on the region axis)", H});
     l.series.push_back({"household_income_som", "som/month", "Household income this month", H});
     l.series.push_back({"household_savings_som", "som", "Household savings", H});
     l.series.push_back({"household_members_away", "persons", "Members away", H});
@@ -155,12 +173,12 @@ std::vector<std::size_t> sample_households(const RunConfig& c, const World& w) {
   return out;
 }
 
-}  // namespace
+} // namespace
 
 struct Simulation::Impl {
   const RunConfig& cfg;
   World& world;
-  int R, D, O;  // regions, destinations, options (1 + D)
+  int R, D, O; // regions, destinations, options (1 + D)
   std::vector<std::unique_ptr<DecisionRule>> rules;
   std::vector<double> weights;
   std::unique_ptr<Combinator> combinator;
@@ -169,42 +187,42 @@ struct Simulation::Impl {
   double inv_scale;
   std::vector<std::size_t> sampled;
 
-  std::vector<std::size_t> chunk_begin, chunk_end;  // chunks laid out within regions
+  std::vector<std::size_t> chunk_begin, chunk_end; // chunks laid out within regions
 
   // --- step-start state, read-only while households are processed
   int t = 0;
   MonthEnv env;
-  std::vector<OptionView> options;  // R × O
-  std::vector<OriginView> origins;  // R
-  std::vector<double> base_scores;  // R × K × O
-  std::vector<double> region_probs;  // R × O (when no rule looks at households)
-  std::vector<double> N_rd;          // R × D, full scale (last step's stock)
-  std::vector<double> P_r;           // R, persons at home, full scale
-  std::vector<double> income_mean_r;  // R
-  std::vector<double> u_eff;         // R: exogenous, or endogenous for urban regions
-  std::vector<double> jobs0, jobs;   // R: urban jobs at the start and now (sample units)
-  std::vector<double> labour_force;  // R: last step's active at home + internal migrants present
-  std::vector<double> eta;           // R: this month's regional shock innovation
-  std::vector<double> wage_som_mean12;  // D: mean of w_d·fx_d over the last 12 months
-  std::vector<double> legal_share_d, permit_d, tax_d, legalise_d;  // D, by the regime in force
+  std::vector<OptionView> options;     // R × O
+  std::vector<OriginView> origins;     // R
+  std::vector<double> base_scores;     // R × K × O
+  std::vector<double> region_probs;    // R × O (when no rule looks at households)
+  std::vector<double> N_rd;            // R × D, full scale (last step's stock)
+  std::vector<double> P_r;             // R, persons at home, full scale
+  std::vector<double> income_mean_r;   // R
+  std::vector<double> u_eff;           // R: exogenous, or endogenous for urban regions
+  std::vector<double> jobs0, jobs;     // R: urban jobs at the start and now (sample units)
+  std::vector<double> labour_force;    // R: last step's active at home + internal migrants present
+  std::vector<double> eta;             // R: this month's regional shock innovation
+  std::vector<double> wage_som_mean12; // D: mean of w_d·fx_d over the last 12 months
+  std::vector<double> legal_share_d, permit_d, tax_d, legalise_d; // D, by the regime in force
   double training_share = 0, grant_som = 0, credit_som = 0, poverty_line = 0;
-  std::vector<double> enforcement_d;  // D: probability a ban stops a banned adult this month
-  std::vector<double> amnesty_d;      // D: share of active bans lifted this month (events)
+  std::vector<double> enforcement_d; // D: probability a ban stops a banned adult this month
+  std::vector<double> amnesty_d;     // D: share of active bans lifted this month (events)
   bool amnesty_now = false;
   // Relative deprivation histograms (per region: count and income sums above each bin).
-  std::vector<IncomeHistogram> rd_hist;  // R, built at the start of each month
-  std::vector<std::size_t> block_begin, block_end;  // R: each region's block in the initial layout
-  std::vector<std::uint32_t> outsiders;             // households living outside their block
+  std::vector<IncomeHistogram> rd_hist;            // R, built at the start of each month
+  std::vector<std::size_t> block_begin, block_end; // R: each region's block in the initial layout
+  std::vector<std::uint32_t> outsiders;            // households living outside their block
 
   // --- partial sums, one block per chunk, reduced in chunk order
   struct Offsets {
     std::size_t stock, stock_sl, dep, ret, exp, new_bans, bans, remit, remit_src, moves, active,
-        unemployed, hh, hh_abroad, persons, members, income, poor, var_with, n_with, var_without, n_without, relvar_with, relvar_without,
-        new_business, business, size;
+        unemployed, hh, hh_abroad, persons, members, income, poor, var_with, n_with, var_without,
+        n_without, relvar_with, relvar_without, new_business, business, size;
   } off{};
   std::vector<double> partials;
-  std::vector<double> scratch;  // per chunk: K × O scores + O probabilities + O option flags
-  std::vector<OptionView> scratch_options;  // per chunk: O
+  std::vector<double> scratch; // per chunk: K × O scores + O probabilities + O option flags
+  std::vector<OptionView> scratch_options; // per chunk: O
   std::size_t scratch_size = 0;
   std::vector<double> reduced;
 
@@ -227,7 +245,8 @@ struct Simulation::Impl {
     std::size_t start = 0;
     while (start < H) {
       std::size_t stop = start;
-      while (stop < H && stop - start < CHUNK && hh.region[stop] == hh.region[start]) ++stop;
+      while (stop < H && stop - start < CHUNK && hh.region[stop] == hh.region[start])
+        ++stop;
       chunk_begin.push_back(start);
       chunk_end.push_back(stop);
       start = stop;
@@ -289,12 +308,15 @@ struct Simulation::Impl {
     wage_som_mean12.assign(uD, 0.0);
     for (auto* v : {&legal_share_d, &permit_d, &tax_d, &legalise_d, &enforcement_d, &amnesty_d})
       v->assign(uD, 0.0);
-    for (const auto& rule : rules) needs_rd = needs_rd || rule->needs_relative_deprivation();
+    for (const auto& rule : rules)
+      needs_rd = needs_rd || rule->needs_relative_deprivation();
     rd_hist.resize(uR);
     block_begin.assign(uR, 0);
     block_end.assign(uR, 0);
-    for (std::size_t h = H; h-- > 0;) block_begin[hh.region[h]] = h;
-    for (std::size_t h = 0; h < H; ++h) block_end[hh.region[h]] = h + 1;
+    for (std::size_t h = H; h-- > 0;)
+      block_begin[hh.region[h]] = h;
+    for (std::size_t h = 0; h < H; ++h)
+      block_end[hh.region[h]] = h + 1;
     if (c.decision.internal_move == DecisionConfig::InternalMove::household) outsiders.reserve(H);
 
     // Opening aggregates: everyone at home, incomes as generated; urban jobs fill the
@@ -307,7 +329,8 @@ struct Simulation::Impl {
       n_hh[r] += 1;
       for (int k = 0; k < hh.n_adults[h]; ++k) {
         const auto s = hh.status[hh.first_adult[h] + static_cast<std::size_t>(k)];
-        if (s == AdultStatus::home_employed || s == AdultStatus::home_unemployed) labour_force[r] += 1;
+        if (s == AdultStatus::home_employed || s == AdultStatus::home_unemployed)
+          labour_force[r] += 1;
         if (s == AdultStatus::home_employed) employed[r] += 1;
       }
     }
@@ -330,8 +353,10 @@ struct Simulation::Impl {
           const auto& rc = c.regimes[static_cast<std::size_t>(dc.regime_at(c.start))];
           const bool legal = (hm.away_flags[a] & AwayFlags::LEGAL) != 0;
           const double gross = env0.w_d[d] * env0.fx_d[d];
-          hm.earnings_abroad_som[a] = static_cast<float>(
-              legal ? std::max(0.0, gross * (1.0 - rc.income_tax.at(c.start)) - rc.permit_cost_som.at(c.start)) : gross);
+          hm.earnings_abroad_som[a] =
+              static_cast<float>(legal ? std::max(0.0, gross * (1.0 - rc.income_tax.at(c.start)) -
+                                                           rc.permit_cost_som.at(c.start))
+                                       : gross);
           N_rd[static_cast<std::size_t>(hm.region[h]) * uD + d] += inv_scale;
           P_r[hm.region[h]] -= inv_scale;
         }
@@ -373,8 +398,9 @@ struct Simulation::Impl {
         tax_d[d] = rc.income_tax.at(m);
         legalise_d[d] = rc.legalise_monthly.at(m);
       }
-      double mean = 0.0;  // the som value of the wage over the last 12 months
-      for (int k = 1; k <= 12; ++k) mean += wage_som_at(d, m + (-k));
+      double mean = 0.0; // the som value of the wage over the last 12 months
+      for (int k = 1; k <= 12; ++k)
+        mean += wage_som_at(d, m + (-k));
       wage_som_mean12[d] = mean / 12.0;
     }
     // Bans: how well they are enforced (fingerprinting raises it), and amnesties this month.
@@ -416,7 +442,7 @@ struct Simulation::Impl {
       const double sd_r = cfg.regions[ur].shock_sd;
       o.sigma2_r = (sd_r * sd_r + sh * sh) / std::max(1e-9, 1.0 - phi * phi);
       OptionView* opt = &options[ur * uO];
-      opt[0] = OptionView{};  // stay
+      opt[0] = OptionView{}; // stay
       for (int d = 0; d < D; ++d) {
         const auto ud = static_cast<std::size_t>(d);
         OptionView& v = opt[1 + ud];
@@ -434,7 +460,8 @@ struct Simulation::Impl {
         v.detect_d = env.detect_d[ud];
         v.legal_d = legal_share_d[ud];
         const double gross = v.w_d * v.fx_d;
-        v.net_earnings_d = std::max(0.0, gross * (1.0 - v.legal_d * tax_d[ud]) - v.legal_d * permit_d[ud]);
+        v.net_earnings_d =
+            std::max(0.0, gross * (1.0 - v.legal_d * tax_d[ud]) - v.legal_d * permit_d[ud]);
         v.m_d = cfg.abroad.remit_share;
         double fx_vol = 0.0, corr = 0.0;
         if (v.foreign) {
@@ -442,9 +469,11 @@ struct Simulation::Impl {
           corr = cfg.destinations[ud - uR].shock_correlation;
         }
         // Relative variance of remittances: employment (Bernoulli), expulsion, exchange rate.
-        v.sigma2_d = v.u_d / std::max(1e-9, 1.0 - v.u_d) + (1.0 - v.legal_d) * v.detect_d + fx_vol * fx_vol;
+        v.sigma2_d =
+            v.u_d / std::max(1e-9, 1.0 - v.u_d) + (1.0 - v.legal_d) * v.detect_d + fx_vol * fx_vol;
         v.corr_rd = corr;
-        v.asc_d = v.foreign ? cfg.destinations[ud - uR].attractiveness : cfg.regions[ud].attractiveness;
+        v.asc_d =
+            v.foreign ? cfg.destinations[ud - uR].attractiveness : cfg.regions[ud].attractiveness;
       }
       const RegionContext ctx{m, t, o, std::span<const OptionView>(opt, uO)};
       for (std::size_t k = 0; k < rules.size(); ++k) {
@@ -452,8 +481,9 @@ struct Simulation::Impl {
         rules[k]->score_region(ctx, s);
       }
       if (!any_household_rule) {
-        const CombineInput in{std::span<const double>(&base_scores[ur * rules.size() * uO], rules.size() * uO),
-                              weights, ctx.options, cfg.decision.monthly_rate};
+        const CombineInput in{
+            std::span<const double>(&base_scores[ur * rules.size() * uO], rules.size() * uO),
+            weights, ctx.options, cfg.decision.monthly_rate};
         combinator->probabilities(in, std::span<double>(&region_probs[ur * uO], uO));
       }
     }
@@ -493,9 +523,10 @@ struct Simulation::Impl {
   //! After a month with household moves: the households living outside their initial block.
   void update_outsiders() {
     const auto& hh = world.households();
-    outsiders.clear();  // capacity reserved up front: no allocation here
+    outsiders.clear(); // capacity reserved up front: no allocation here
     for (int r = 0; r < R; ++r)
-      for (std::size_t h = block_begin[static_cast<std::size_t>(r)]; h < block_end[static_cast<std::size_t>(r)]; ++h)
+      for (std::size_t h = block_begin[static_cast<std::size_t>(r)];
+           h < block_end[static_cast<std::size_t>(r)]; ++h)
         if (hh.region[h] != r) outsiders.push_back(static_cast<std::uint32_t>(h));
   }
 
@@ -530,7 +561,8 @@ struct Simulation::Impl {
       const auto am = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::amnesty).block(0);
       for (int k = 0; k < n_adults; ++k) {
         const std::size_t a = a0 + static_cast<std::size_t>(k);
-        if (hh.ban_dest[a] != NO_DEST && KeyedDraws::unit16(am.v[0], static_cast<unsigned>(k & 3)) < amnesty_d[hh.ban_dest[a]]) {
+        if (hh.ban_dest[a] != NO_DEST &&
+            KeyedDraws::unit16(am.v[0], static_cast<unsigned>(k & 3)) < amnesty_d[hh.ban_dest[a]]) {
           hh.ban_dest[a] = NO_DEST;
           hh.ban_until[a] = 0;
         }
@@ -545,7 +577,8 @@ struct Simulation::Impl {
       const auto ud = static_cast<std::size_t>(d);
       // One block per member abroad: job, detection, return; word 3 in 16-bit slices for
       // regularising, the ban's length and starting a business.
-      const auto w = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::abroad_job).block(static_cast<std::uint32_t>(k));
+      const auto w = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::abroad_job)
+                         .block(static_cast<std::uint32_t>(k));
       bool employed = (hh.away_flags[a] & AwayFlags::EMPLOYED) != 0;
       bool legal = (hh.away_flags[a] & AwayFlags::LEGAL) != 0;
       const bool trained = (hh.away_flags[a] & AwayFlags::TRAINED) != 0;
@@ -554,8 +587,10 @@ struct Simulation::Impl {
         employed = KeyedDraws::to_unit(w.v[0]) >= ab.job_loss_monthly;
       } else {
         const double P = P_r[ur];
-        const double network_ln = P > 0 ? std::log1p(ab.network_scale * N_rd[ur * uD + ud] / P) : 0.0;
-        double find = ab.job_finding_monthly * (1.0 - env.u_d[ud]) * (1.0 + ab.network_job_effect * network_ln);
+        const double network_ln =
+            P > 0 ? std::log1p(ab.network_scale * N_rd[ur * uD + ud] / P) : 0.0;
+        double find = ab.job_finding_monthly * (1.0 - env.u_d[ud]) *
+                      (1.0 + ab.network_job_effect * network_ln);
         if (trained) find *= 1.0 + ab.training_job_effect;
         if (!legal) find *= ab.illegal_job_factor;
         employed = KeyedDraws::to_unit(w.v[0]) < std::min(1.0, find);
@@ -566,7 +601,8 @@ struct Simulation::Impl {
       double hazard = ab.return_monthly;
       if (jobless >= ab.long_unemployed_months) hazard += ab.return_unemployed_monthly;
       if (hh.savings_som[h] >= ab.savings_target_months * w_r) hazard += ab.return_target_monthly;
-      if (wage_som_mean12[ud] > 0) hazard += ab.return_wage_fall * std::max(0.0, 1.0 - som_wage / wage_som_mean12[ud]);
+      if (wage_som_mean12[ud] > 0)
+        hazard += ab.return_wage_fall * std::max(0.0, 1.0 - som_wage / wage_som_mean12[ud]);
       hazard += ab.return_grant_effect * grant_som / w_r;
       const bool returns = expelled || KeyedDraws::to_unit(w.v[2]) < hazard;
       if (returns) {
@@ -577,7 +613,10 @@ struct Simulation::Impl {
           if (world.is_foreign(d)) {
             const auto& shares = cfg.destinations[ud - uR].ban_shares;
             const double u = KeyedDraws::unit16(w.v[3], 1);
-            const int years = u < shares[0] ? 3 : u < shares[0] + shares[1] ? 5 : u < shares[0] + shares[1] + shares[2] ? 10 : 0;
+            const int years = u < shares[0]                           ? 3
+                              : u < shares[0] + shares[1]             ? 5
+                              : u < shares[0] + shares[1] + shares[2] ? 10
+                                                                      : 0;
             if (years > 0) {
               hh.ban_dest[a] = static_cast<std::uint8_t>(d);
               hh.ban_until[a] = static_cast<std::int16_t>(t + 1 + 12 * years);
@@ -590,8 +629,9 @@ struct Simulation::Impl {
         hh.away_flags[a] = 0;
         hh.months_jobless[a] = 0;
         // Returnees may start a business, more likely with savings (MODEL.md §6).
-        const double p_business =
-            ab.business_base + ab.business_savings_effect * std::max(0.0f, hh.savings_som[h]) / (12.0 * w_r);
+        const double p_business = ab.business_base + ab.business_savings_effect *
+                                                         std::max(0.0f, hh.savings_som[h]) /
+                                                         (12.0 * w_r);
         if (!expelled && KeyedDraws::unit16(w.v[3], 2) < p_business) {
           hh.status[a] = AdultStatus::home_business;
           part[off.new_business + ur] += 1;
@@ -605,7 +645,8 @@ struct Simulation::Impl {
       const double net = employed ? std::max(0.0, som_wage * (1.0 - (legal ? tax_d[ud] : 0.0)) -
                                                       (legal ? permit_d[ud] : 0.0))
                                   : 0.0;
-      const double smooth = hh.earnings_abroad_som[a] + REMIT_SMOOTHING * (net - hh.earnings_abroad_som[a]);
+      const double smooth =
+          hh.earnings_abroad_som[a] + REMIT_SMOOTHING * (net - hh.earnings_abroad_som[a]);
       hh.earnings_abroad_som[a] = static_cast<float>(smooth);
       const double sent = ab.remit_share * smooth * (1.0 - env.fee_d[ud]);
       remit += sent;
@@ -620,16 +661,17 @@ struct Simulation::Impl {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
       const double u = KeyedDraws::unit16(hm.v[2], static_cast<unsigned>(k & 3));
       switch (hh.status[a]) {
-        case AdultStatus::home_employed:
-          if (u < s) hh.status[a] = AdultStatus::home_unemployed;
-          break;
-        case AdultStatus::home_unemployed:
-          if (u < f) hh.status[a] = AdultStatus::home_employed;
-          break;
-        case AdultStatus::home_business:
-          if (u < s) hh.status[a] = AdultStatus::home_unemployed;  // businesses fail too
-          break;
-        default: break;
+      case AdultStatus::home_employed:
+        if (u < s) hh.status[a] = AdultStatus::home_unemployed;
+        break;
+      case AdultStatus::home_unemployed:
+        if (u < f) hh.status[a] = AdultStatus::home_employed;
+        break;
+      case AdultStatus::home_business:
+        if (u < s) hh.status[a] = AdultStatus::home_unemployed; // businesses fail too
+        break;
+      default:
+        break;
       }
       if (hh.status[a] == AdultStatus::home_employed) labour += w_r * hh.wage_factor[a];
       if (hh.status[a] == AdultStatus::home_business) labour += w_r * ab.business_income_factor;
@@ -643,12 +685,14 @@ struct Simulation::Impl {
     const double mean_prev = hh.income_mean_som[h];
     const double dev = income - mean_prev;
     hh.income_mean_som[h] = static_cast<float>(mean_prev + INCOME_SMOOTHING * dev);
-    hh.income_var[h] = static_cast<float>((1.0 - INCOME_SMOOTHING) * (hh.income_var[h] + INCOME_SMOOTHING * dev * dev));
+    hh.income_var[h] = static_cast<float>((1.0 - INCOME_SMOOTHING) *
+                                          (hh.income_var[h] + INCOME_SMOOTHING * dev * dev));
     hh.savings_som[h] += static_cast<float>(cfg.population.savings_rate * income);
 
     // The decision (MODEL.md §5).
     int home = 0;
-    for (int k = 0; k < n_adults; ++k) home += hh.status[a0 + static_cast<std::size_t>(k)] != AdultStatus::away;
+    for (int k = 0; k < n_adults; ++k)
+      home += hh.status[a0 + static_cast<std::size_t>(k)] != AdultStatus::away;
     int region_now = r;
     // One keyed draw decides. Every combinator keeps the probability of going at or below the
     // monthly rate, and the options are laid out "go" first, so a household whose draw is at
@@ -670,14 +714,16 @@ struct Simulation::Impl {
           if (hh.status[a] == AdultStatus::away) continue;
           all_banned = banned(hh, a, d, u_slip);
         }
-        const bool broke = cfg.decision.liquidity_constraint && hh.savings_som[h] + credit_som < env.c_d[ud];
+        const bool broke =
+            cfg.decision.liquidity_constraint && hh.savings_som[h] + credit_som < env.c_d[ud];
         blocked[1 + ud] = all_banned || broke;
         restricted = restricted || ((all_banned || broke) && options[ur * uO + 1 + ud].available);
       }
       const double* p;
       if (any_household_rule || restricted) {
         std::copy_n(&options[ur * uO], uO, hopt);
-        for (std::size_t o = 1; o < uO; ++o) hopt[o].available = hopt[o].available && !blocked[o];
+        for (std::size_t o = 1; o < uO; ++o)
+          hopt[o].available = hopt[o].available && !blocked[o];
         HouseholdView view;
         view.size = hh.size[h];
         view.adults_home = home;
@@ -689,7 +735,8 @@ struct Simulation::Impl {
         view.income_var = hh.income_var[h];
         view.savings_som = hh.savings_som[h];
         view.relative_deprivation = rd;
-        const RegionContext ctx{cfg.start + t, t, origins[ur], std::span<const OptionView>(hopt, uO)};
+        const RegionContext ctx{cfg.start + t, t, origins[ur],
+                                std::span<const OptionView>(hopt, uO)};
         const DecisionContext dctx{ctx, view};
         const std::size_t K = rules.size();
         for (std::size_t k = 0; k < K; ++k) {
@@ -699,7 +746,8 @@ struct Simulation::Impl {
           else
             std::copy_n(&base_scores[(ur * K + k) * uO], uO, scr + k * uO);
         }
-        const CombineInput in{std::span<const double>(scr, K * uO), weights, ctx.options, cfg.decision.monthly_rate};
+        const CombineInput in{std::span<const double>(scr, K * uO), weights, ctx.options,
+                              cfg.decision.monthly_rate};
         combinator->probabilities(in, std::span<double>(scr + K * uO, uO));
         p = scr + K * uO;
       } else {
@@ -719,8 +767,9 @@ struct Simulation::Impl {
       if (choice > 0) {
         const int d = choice - 1;
         const auto ud = static_cast<std::size_t>(d);
-        if (!world.is_foreign(d) && cfg.decision.internal_move == DecisionConfig::InternalMove::household) {
-          hh.region[h] = static_cast<std::uint8_t>(d);  // the whole household moves
+        if (!world.is_foreign(d) &&
+            cfg.decision.internal_move == DecisionConfig::InternalMove::household) {
+          hh.region[h] = static_cast<std::uint8_t>(d); // the whole household moves
           region_now = d;
           part[off.moves + ur * uR + ud] += hh.size[h];
         } else {
@@ -745,7 +794,8 @@ struct Simulation::Impl {
           const bool trained = KeyedDraws::unit16(hm.v[3], 2) < training_share;
           hh.status[a] = AdultStatus::away;
           hh.dest[a] = static_cast<std::uint8_t>(d);
-          hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) | (trained ? AwayFlags::TRAINED : 0));
+          hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) |
+                                                       (trained ? AwayFlags::TRAINED : 0));
           hh.since_step[a] = static_cast<std::int16_t>(t);
           hh.months_jobless[a] = 0;
           hh.earnings_abroad_som[a] = 0;
@@ -762,30 +812,34 @@ struct Simulation::Impl {
     bool abroad = false, established = false;
     for (int k = 0; k < n_adults; ++k) {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
-      if (hh.ban_dest[a] != NO_DEST && hh.ban_until[a] > t + 1) part[off.bans + hh.ban_dest[a]] += 1;
+      if (hh.ban_dest[a] != NO_DEST && hh.ban_until[a] > t + 1)
+        part[off.bans + hh.ban_dest[a]] += 1;
       switch (hh.status[a]) {
-        case AdultStatus::away: {
-          ++away;
-          const std::size_t d = hh.dest[a];
-          const bool foreign = world.is_foreign(static_cast<int>(d));
-          abroad = abroad || foreign;
-          established = established || (foreign && t - hh.since_step[a] >= ESTABLISHED_MONTHS);
-          part[off.stock + un * uD + d] += 1;
-          const std::size_t sex = Traits::woman(hh.traits[a]) ? 1 : 0;
-          const std::size_t illegal = (hh.away_flags[a] & AwayFlags::LEGAL) ? 0 : 1;
-          part[off.stock_sl + ((un * uD + d) * 2 + sex) * 2 + illegal] += 1;
-          break;
-        }
-        case AdultStatus::home_employed: part[off.active + un] += 1; break;
-        case AdultStatus::home_business:
-          part[off.active + un] += 1;
-          part[off.business + un] += 1;
-          break;
-        case AdultStatus::home_unemployed:
-          part[off.active + un] += 1;
-          part[off.unemployed + un] += 1;
-          break;
-        case AdultStatus::inactive: break;
+      case AdultStatus::away: {
+        ++away;
+        const std::size_t d = hh.dest[a];
+        const bool foreign = world.is_foreign(static_cast<int>(d));
+        abroad = abroad || foreign;
+        established = established || (foreign && t - hh.since_step[a] >= ESTABLISHED_MONTHS);
+        part[off.stock + un * uD + d] += 1;
+        const std::size_t sex = Traits::woman(hh.traits[a]) ? 1 : 0;
+        const std::size_t illegal = (hh.away_flags[a] & AwayFlags::LEGAL) ? 0 : 1;
+        part[off.stock_sl + ((un * uD + d) * 2 + sex) * 2 + illegal] += 1;
+        break;
+      }
+      case AdultStatus::home_employed:
+        part[off.active + un] += 1;
+        break;
+      case AdultStatus::home_business:
+        part[off.active + un] += 1;
+        part[off.business + un] += 1;
+        break;
+      case AdultStatus::home_unemployed:
+        part[off.active + un] += 1;
+        part[off.unemployed + un] += 1;
+        break;
+      case AdultStatus::inactive:
+        break;
       }
     }
     part[off.remit + un] += remit;
@@ -814,7 +868,8 @@ struct Simulation::Impl {
   //! Whether adult a is kept from destination d by a ban this month: an active ban stops them
   //! unless this month's attempt slips through (probability 1 − enforcement).
   bool banned(const Households& hh, std::size_t a, int d, double u_slip) const {
-    return hh.ban_dest[a] == d && hh.ban_until[a] > t && u_slip < enforcement_d[static_cast<std::size_t>(d)];
+    return hh.ban_dest[a] == d && hh.ban_until[a] > t &&
+           u_slip < enforcement_d[static_cast<std::size_t>(d)];
   }
 
   // --- 4: reduction in chunk order, then this step's series and next step's aggregates.
@@ -824,11 +879,13 @@ struct Simulation::Impl {
     std::fill(total.begin(), total.end(), 0.0);
     for (std::size_t c = 0; c < chunk_begin.size(); ++c) {
       const double* p = &partials[c * n];
-      for (std::size_t i = 0; i < n; ++i) total[i] += p[i];
+      for (std::size_t i = 0; i < n; ++i)
+        total[i] += p[i];
     }
     const auto uR = static_cast<std::size_t>(R), uD = static_cast<std::size_t>(D);
     auto copy_scaled = [&](std::size_t series, std::size_t at, std::size_t len) {
-      for (std::size_t i = 0; i < len; ++i) values[series][i] = total[at + i] * inv_scale;
+      for (std::size_t i = 0; i < len; ++i)
+        values[series][i] = total[at + i] * inv_scale;
     };
     copy_scaled(S_STOCK, off.stock, uR * uD);
     copy_scaled(S_STOCK_SL, off.stock_sl, uR * uD * 4);
@@ -848,12 +905,14 @@ struct Simulation::Impl {
       const double persons = total[off.persons + r];
       const double n_with = total[off.n_with + r];
       values[S_REMIT_USD][r] = values[S_REMIT_SOM][r] / env.som_per_usd;
-      values[S_UNEMPLOYMENT][r] = total[off.active + r] > 0 ? total[off.unemployed + r] / total[off.active + r] : 0.0;
+      values[S_UNEMPLOYMENT][r] =
+          total[off.active + r] > 0 ? total[off.unemployed + r] / total[off.active + r] : 0.0;
       values[S_URBAN_JOBS][r] = jobs[r] * inv_scale;
       values[S_URBAN_U][r] = u_eff[r];
       values[S_SHARE_ABROAD][r] = n_hh > 0 ? total[off.hh_abroad + r] / n_hh : 0.0;
       values[S_MEAN_INCOME][r] = n_hh > 0 ? total[off.income + r] / n_hh : 0.0;
-      values[S_POVERTY][r] = total[off.members + r] > 0 ? total[off.poor + r] / total[off.members + r] : 0.0;
+      values[S_POVERTY][r] =
+          total[off.members + r] > 0 ? total[off.poor + r] / total[off.members + r] : 0.0;
       values[S_MEAN_RD][r] = rd_hist[r].mean_relative_deprivation();
       values[S_VAR_WITH][r] = n_with > 0 ? total[off.var_with + r] / n_with : 0.0;
       const double n_without = total[off.n_without + r];
@@ -862,7 +921,8 @@ struct Simulation::Impl {
       values[S_RELVAR_WITHOUT][r] = n_without > 0 ? total[off.relvar_without + r] / n_without : 0.0;
       for (std::size_t d = 0; d < uD; ++d) {
         const auto& o = options[r * static_cast<std::size_t>(O) + 1 + d];
-        values[S_HT_GAP][r * uD + d] = o.available ? o.p_d * o.w_d * o.fx_d - origins[r].p_r * origins[r].w_r : 0.0;
+        values[S_HT_GAP][r * uD + d] =
+            o.available ? o.p_d * o.w_d * o.fx_d - origins[r].p_r * origins[r].w_r : 0.0;
       }
       P_r[r] = persons * inv_scale;
       income_mean_r[r] = values[S_MEAN_INCOME][r];
@@ -870,13 +930,16 @@ struct Simulation::Impl {
     // Next month's urban labour force: active residents plus internal migrants present.
     for (std::size_t j = 0; j < uR; ++j) {
       double lf = total[off.active + j];
-      for (std::size_t r = 0; r < uR; ++r) lf += total[off.stock + r * uD + j];
+      for (std::size_t r = 0; r < uR; ++r)
+        lf += total[off.stock + r * uD + j];
       labour_force[j] = lf;
     }
     std::copy_n(values[S_STOCK].begin(), uR * uD, N_rd.begin());
     double moved = 0;
-    for (std::size_t i = 0; i < uR * uR; ++i) moved += total[off.moves + i];
-    if (cfg.decision.internal_move == DecisionConfig::InternalMove::household && moved > 0) update_outsiders();
+    for (std::size_t i = 0; i < uR * uR; ++i)
+      moved += total[off.moves + i];
+    if (cfg.decision.internal_move == DecisionConfig::InternalMove::household && moved > 0)
+      update_outsiders();
     // Sampled households' trajectories.
     if (!sampled.empty()) {
       const auto& hh = world.households();
@@ -894,8 +957,7 @@ struct Simulation::Impl {
   }
 
   // The household store's mutable arrays and the aggregates carried from month to month.
-  template <class Io>
-  void state_arrays(Io&& io) {
+  template <class Io> void state_arrays(Io&& io) {
     auto& hh = world.households();
     io("households.region", hh.region);
     io("households.savings_som", hh.savings_som);
@@ -922,14 +984,16 @@ struct Simulation::Impl {
   void step(std::vector<std::vector<double>>& values) {
     prepare();
     std::fill(partials.begin(), partials.end(), 0.0);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunk_begin.size(), 1), [&](const auto& range) {
-      for (std::size_t c = range.begin(); c != range.end(); ++c) {
-        double* part = &partials[c * off.size];
-        double* scr = &scratch[c * scratch_size];
-        OptionView* hopt = &scratch_options[c * static_cast<std::size_t>(O)];
-        for (std::size_t h = chunk_begin[c]; h < chunk_end[c]; ++h) process_household(h, part, scr, hopt);
-      }
-    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunk_begin.size(), 1),
+                      [&](const auto& range) {
+                        for (std::size_t c = range.begin(); c != range.end(); ++c) {
+                          double* part = &partials[c * off.size];
+                          double* scr = &scratch[c * scratch_size];
+                          OptionView* hopt = &scratch_options[c * static_cast<std::size_t>(O)];
+                          for (std::size_t h = chunk_begin[c]; h < chunk_end[c]; ++h)
+                            process_household(h, part, scr, hopt);
+                        }
+                      });
     reduce(values);
     ++t;
   }
@@ -940,7 +1004,8 @@ Simulation::Simulation(const RunConfig& config, const Registries& registries)
   impl_ = std::make_unique<Impl>(config_, world_, registries);
   layout_ = make_layout(world_, impl_->sampled);
   values_.resize(layout_.series.size());
-  for (std::size_t i = 0; i < values_.size(); ++i) values_[i].assign(layout_.size(i), 0.0);
+  for (std::size_t i = 0; i < values_.size(); ++i)
+    values_[i].assign(layout_.size(i), 0.0);
 }
 
 Simulation::~Simulation() = default;
@@ -981,7 +1046,8 @@ void Simulation::restore_state(const StateReader& in) {
   impl_->state_arrays([&in](const std::string& name, auto& v) { in.get_vector(name, v); });
   step_ = static_cast<int>(step[0]);
   impl_->t = step_;
-  if (config_.decision.internal_move == DecisionConfig::InternalMove::household) impl_->update_outsiders();
+  if (config_.decision.internal_move == DecisionConfig::InternalMove::household)
+    impl_->update_outsiders();
 }
 
 void Simulation::step() {
@@ -1002,7 +1068,8 @@ RunOutcome Simulation::run(Recorder& recorder, const RunOptions& options) {
       break;
     }
     step();
-    for (std::size_t i = 0; i < values_.size(); ++i) spans[i] = values_[i];
+    for (std::size_t i = 0; i < values_.size(); ++i)
+      spans[i] = values_[i];
     recorder.record(step_ - 1, spans);
     if (options.progress) options.progress(step_, config_.n_steps());
     if (options.after_step) options.after_step(step_);
@@ -1013,4 +1080,4 @@ RunOutcome Simulation::run(Recorder& recorder, const RunOptions& options) {
   return out;
 }
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim

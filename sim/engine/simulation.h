@@ -26,7 +26,7 @@
 namespace kochmon::sim {
 
 struct RunOptions {
-  int threads = 0;  // 0: all cores
+  int threads = 0; // 0: all cores
   //! Called on the calling thread after each step with (steps done, total steps).
   std::function<void(int, int)> progress;
   //! Checked at every step boundary; when set, the run stops after the current step.
@@ -45,7 +45,7 @@ struct RunOutcome {
 };
 
 class Simulation {
- public:
+public:
   //! Builds the world and the rules from its own copy of `config`.
   Simulation(const RunConfig& config, const Registries& registries);
   ~Simulation();
@@ -75,9 +75,9 @@ class Simulation {
   void save_state(StateWriter& out) const;
   void restore_state(const StateReader& in);
 
- private:
+private:
   struct Impl;
-  const RunConfig config_;  // the simulation's own copy: world_ and impl_ refer to it
+  const RunConfig config_; // the simulation's own copy: world_ and impl_ refer to it
   World world_;
   ResultsLayout layout_;
   std::vector<std::vector<double>> values_;
@@ -85,6 +85,6 @@ class Simulation {
   int step_ = 0;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

@@ -30,11 +30,11 @@ void Households::resize_adults(std::size_t n) {
 }
 
 std::size_t Households::bytes() const {
-  const std::size_t per_household = sizeof(std::uint8_t) * 3 + sizeof(std::uint32_t) +
-                                    sizeof(float) * 7;
+  const std::size_t per_household =
+      sizeof(std::uint8_t) * 3 + sizeof(std::uint32_t) + sizeof(float) * 7;
   const std::size_t per_adult = sizeof(std::uint8_t) * 4 + sizeof(AdultStatus) +
                                 sizeof(std::int16_t) * 2 + sizeof(float) * 2 + sizeof(std::uint8_t);
   return per_household * region.capacity() + per_adult * traits.capacity();
 }
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim

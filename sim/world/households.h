@@ -17,7 +17,7 @@ enum class AdultStatus : std::uint8_t {
   home_employed = 1,
   home_unemployed = 2,
   away = 3,
-  home_business = 4,  // a returnee's own business (self-employed)
+  home_business = 4, // a returnee's own business (self-employed)
 };
 
 //! Packed traits of an adult: sex, age band, skill level.
@@ -35,7 +35,7 @@ struct Traits {
 struct AwayFlags {
   static constexpr std::uint8_t LEGAL = 1;
   static constexpr std::uint8_t EMPLOYED = 2;
-  static constexpr std::uint8_t TRAINED = 4;  // pre-departure training
+  static constexpr std::uint8_t TRAINED = 4; // pre-departure training
 };
 
 //! At most this many working-age adults per household; other members are dependants.
@@ -44,29 +44,30 @@ inline constexpr std::uint8_t NO_DEST = 0xFF;
 
 struct Households {
   // --- per household (index h)
-  std::vector<std::uint8_t> region;        // current region of residence
-  std::vector<std::uint8_t> size;          // persons, adults and dependants
-  std::vector<std::uint8_t> n_adults;      // working-age adults (1..MAX_ADULTS)
-  std::vector<std::uint32_t> first_adult;  // index of the first adult slot
-  std::vector<float> land_ha;              // irrigated land
+  std::vector<std::uint8_t> region;       // current region of residence
+  std::vector<std::uint8_t> size;         // persons, adults and dependants
+  std::vector<std::uint8_t> n_adults;     // working-age adults (1..MAX_ADULTS)
+  std::vector<std::uint32_t> first_adult; // index of the first adult slot
+  std::vector<float> land_ha;             // irrigated land
   std::vector<float> savings_som;
-  std::vector<float> income_som;           // last month's total income
-  std::vector<float> remit_som;            // remittances received last month
-  std::vector<float> income_mean_som;      // exponentially weighted mean of income
-  std::vector<float> income_var;           // exponentially weighted variance, som^2
-  std::vector<float> shock;                // ε_h, the household's income shock (MODEL.md §4)
+  std::vector<float> income_som;      // last month's total income
+  std::vector<float> remit_som;       // remittances received last month
+  std::vector<float> income_mean_som; // exponentially weighted mean of income
+  std::vector<float> income_var;      // exponentially weighted variance, som^2
+  std::vector<float> shock;           // ε_h, the household's income shock (MODEL.md §4)
 
   // --- per adult (index a)
-  std::vector<std::uint8_t> traits;        // Traits::pack
+  std::vector<std::uint8_t> traits; // Traits::pack
   std::vector<AdultStatus> status;
-  std::vector<std::uint8_t> dest;          // destination index while away, else NO_DEST
-  std::vector<std::uint8_t> away_flags;    // AwayFlags
-  std::vector<std::int16_t> since_step;    // step of departure while away
-  std::vector<std::uint8_t> months_jobless;  // consecutive months unemployed abroad (saturating)
-  std::vector<float> wage_factor;          // individual wage relative to the regional mean
-  std::vector<float> earnings_abroad_som;  // a migrant's smoothed net earnings (what remittances follow)
-  std::vector<std::uint8_t> ban_dest;      // destination of an entry ban, else NO_DEST
-  std::vector<std::int16_t> ban_until;     // first step the ban no longer applies
+  std::vector<std::uint8_t> dest;           // destination index while away, else NO_DEST
+  std::vector<std::uint8_t> away_flags;     // AwayFlags
+  std::vector<std::int16_t> since_step;     // step of departure while away
+  std::vector<std::uint8_t> months_jobless; // consecutive months unemployed abroad (saturating)
+  std::vector<float> wage_factor;           // individual wage relative to the regional mean
+  std::vector<float>
+      earnings_abroad_som;            // a migrant's smoothed net earnings (what remittances follow)
+  std::vector<std::uint8_t> ban_dest; // destination of an entry ban, else NO_DEST
+  std::vector<std::int16_t> ban_until; // first step the ban no longer applies
 
   std::size_t n_households() const { return region.size(); }
   std::size_t n_adults_total() const { return traits.size(); }
@@ -76,6 +77,6 @@ struct Households {
   std::size_t bytes() const;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

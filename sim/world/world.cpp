@@ -1,11 +1,11 @@
 #include "sim/world/world.h"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include "sim/core/error.h"
 #include "sim/core/rng.h"
@@ -16,8 +16,9 @@ namespace {
 double great_circle_km(double lat1, double lon1, double lat2, double lon2) {
   constexpr double R = 6371.0, DEG = 3.14159265358979323846 / 180.0;
   const double dlat = (lat2 - lat1) * DEG, dlon = (lon2 - lon1) * DEG;
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * DEG) * std::cos(lat2 * DEG) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  const double a =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(lat1 * DEG) * std::cos(lat2 * DEG) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * R * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
@@ -51,14 +52,15 @@ int categorical(const std::vector<double>& shares, double u) {
 
 constexpr std::size_t GEN_CHUNK = 4096;
 
-}  // namespace
+} // namespace
 
 World::World(const RunConfig& config) : config_(config) {
   n_regions_ = static_cast<int>(config.regions.size());
   n_foreign_ = static_cast<int>(config.destinations.size());
   KOCHMON_ASSERT(n_regions_ >= 1 && n_regions_ + n_foreign_ < NO_DEST, "place counts validated");
   home_currency_ = currency_index(config, config.home_currency);
-  for (const auto& d : config.destinations) dest_currency_.push_back(currency_index(config, d.currency));
+  for (const auto& d : config.destinations)
+    dest_currency_.push_back(currency_index(config, d.currency));
   const int D = n_destinations();
   dist_km_.resize(static_cast<std::size_t>(n_regions_ * D));
   for (int r = 0; r < n_regions_; ++r) {
@@ -72,7 +74,8 @@ World::World(const RunConfig& config) : config_(config) {
         lat = config.destinations[static_cast<std::size_t>(d - n_regions_)].lat_deg;
         lon = config.destinations[static_cast<std::size_t>(d - n_regions_)].lon_deg;
       }
-      dist_km_[static_cast<std::size_t>(r * D + d)] = great_circle_km(o.lat_deg, o.lon_deg, lat, lon);
+      dist_km_[static_cast<std::size_t>(r * D + d)] =
+          great_circle_km(o.lat_deg, o.lon_deg, lat, lon);
     }
   }
   generate_population();
@@ -80,13 +83,15 @@ World::World(const RunConfig& config) : config_(config) {
 
 std::vector<std::string> World::region_ids() const {
   std::vector<std::string> ids;
-  for (const auto& r : config_.regions) ids.push_back(r.id);
+  for (const auto& r : config_.regions)
+    ids.push_back(r.id);
   return ids;
 }
 
 std::vector<std::string> World::destination_ids() const {
   auto ids = region_ids();
-  for (const auto& d : config_.destinations) ids.push_back(d.id);
+  for (const auto& d : config_.destinations)
+    ids.push_back(d.id);
   return ids;
 }
 
@@ -98,7 +103,8 @@ void World::month_env(Month m, MonthEnv& env) const {
     v->resize(R);
   for (auto* v : {&env.w_d, &env.fx_d, &env.u_d, &env.c_d, &env.fee_d, &env.detect_d})
     v->resize(D);
-  const double home_per_usd = config_.currencies[static_cast<std::size_t>(home_currency_)].per_usd.at(m);
+  const double home_per_usd =
+      config_.currencies[static_cast<std::size_t>(home_currency_)].per_usd.at(m);
   env.som_per_usd = home_per_usd;
   for (std::size_t r = 0; r < R; ++r) {
     const auto& c = config_.regions[r];
@@ -118,9 +124,10 @@ void World::month_env(Month m, MonthEnv& env) const {
   for (std::size_t f = 0; f < config_.destinations.size(); ++f) {
     const auto& c = config_.destinations[f];
     const std::size_t d = R + f;
-    const double per_usd = config_.currencies[static_cast<std::size_t>(dest_currency_[f])].per_usd.at(m);
+    const double per_usd =
+        config_.currencies[static_cast<std::size_t>(dest_currency_[f])].per_usd.at(m);
     env.w_d[d] = c.wage_local.at(m);
-    env.fx_d[d] = home_per_usd / per_usd;  // som per unit of the destination's currency
+    env.fx_d[d] = home_per_usd / per_usd; // som per unit of the destination's currency
     env.u_d[d] = c.unemployment.at(m);
     env.c_d[d] = c.cost_som.at(m);
     env.fee_d[d] = c.remittance_fee.at(m);
@@ -130,7 +137,8 @@ void World::month_env(Month m, MonthEnv& env) const {
 
 std::int64_t World::persons() const {
   std::int64_t n = 0;
-  for (auto s : households_.size) n += s;
+  for (auto s : households_.size)
+    n += s;
   return n;
 }
 
@@ -143,8 +151,10 @@ void World::generate_population() {
   std::vector<std::size_t> begin(static_cast<std::size_t>(n_regions_) + 1, 0);
   for (int r = 0; r < n_regions_; ++r) {
     const auto& c = config_.regions[static_cast<std::size_t>(r)];
-    const auto n = static_cast<std::size_t>(std::llround(config_.scale * c.population / c.household_size));
-    begin[static_cast<std::size_t>(r) + 1] = begin[static_cast<std::size_t>(r)] + std::max<std::size_t>(n, 1);
+    const auto n =
+        static_cast<std::size_t>(std::llround(config_.scale * c.population / c.household_size));
+    begin[static_cast<std::size_t>(r) + 1] =
+        begin[static_cast<std::size_t>(r)] + std::max<std::size_t>(n, 1);
   }
   const std::size_t H = begin.back();
   auto& hh = households_;
@@ -152,7 +162,8 @@ void World::generate_population() {
   std::vector<std::uint8_t> region_of(H);
   for (int r = 0; r < n_regions_; ++r)
     std::fill(region_of.begin() + static_cast<std::ptrdiff_t>(begin[static_cast<std::size_t>(r)]),
-              region_of.begin() + static_cast<std::ptrdiff_t>(begin[static_cast<std::size_t>(r) + 1]),
+              region_of.begin() +
+                  static_cast<std::ptrdiff_t>(begin[static_cast<std::size_t>(r) + 1]),
               static_cast<std::uint8_t>(r));
 
   // Pass 1: household-level attributes.
@@ -164,12 +175,14 @@ void World::generate_population() {
       hh.region[h] = static_cast<std::uint8_t>(r);
       const KeyedDraws size_draw(seed, Stream::world, h, 0, Purpose::household_size);
       const auto w = size_draw.block(0);
-      const int size = std::clamp(1 + poisson(c.household_size - 1.0, KeyedDraws::to_unit(w.v[0])), 1, max_size);
+      const int size =
+          std::clamp(1 + poisson(c.household_size - 1.0, KeyedDraws::to_unit(w.v[0])), 1, max_size);
       // Working-age adults: binomial(size, working_age_share), at least 1, at most MAX_ADULTS.
       const KeyedDraws adult_draw(seed, Stream::world, h, 0, Purpose::adults);
       int adults = 0;
       for (int i = 0; i < size; ++i)
-        if (adult_draw.uniform(static_cast<std::uint32_t>(i / 4), static_cast<unsigned>(i % 4)) < c.working_age_share)
+        if (adult_draw.uniform(static_cast<std::uint32_t>(i / 4), static_cast<unsigned>(i % 4)) <
+            c.working_age_share)
           ++adults;
       adults = std::clamp(adults, 1, std::min(size, MAX_ADULTS));
       hh.size[h] = static_cast<std::uint8_t>(size);
@@ -200,12 +213,14 @@ void World::generate_population() {
   // Members already abroad at the start (the network of earlier years): each working-age adult
   // is away at foreign destination f with probability initial_stock_f / working-age adults.
   double adults_full = 0;
-  for (const auto& r : config_.regions) adults_full += r.population * r.working_age_share;
+  for (const auto& r : config_.regions)
+    adults_full += r.population * r.working_age_share;
   std::vector<double> q_abroad;
   std::vector<double> legal_at_start;
   for (const auto& d : config_.destinations) {
     q_abroad.push_back(adults_full > 0 ? d.initial_stock / adults_full : 0.0);
-    legal_at_start.push_back(config_.regimes[static_cast<std::size_t>(d.regime_at(m0))].legal_share.at(m0));
+    legal_at_start.push_back(
+        config_.regimes[static_cast<std::size_t>(d.regime_at(m0))].legal_share.at(m0));
   }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, H, GEN_CHUNK), [&](const auto& range) {
     for (std::size_t h = range.begin(); h != range.end(); ++h) {
@@ -222,14 +237,16 @@ void World::generate_population() {
         hh.traits[a] = Traits::pack(woman, age, skill);
         const auto b2 = t.block(1);
         const double z = KeyedDraws::normal(b2.v[0], b2.v[1]);
-        hh.wage_factor[a] = static_cast<float>(pop.skill_wage_factor[static_cast<std::size_t>(skill)] /
-                                               mean_skill_factor * std::exp(sigma * z - 0.5 * sigma * sigma));
+        hh.wage_factor[a] =
+            static_cast<float>(pop.skill_wage_factor[static_cast<std::size_t>(skill)] /
+                               mean_skill_factor * std::exp(sigma * z - 0.5 * sigma * sigma));
         const KeyedDraws l(seed, Stream::world, h, k, Purpose::labour_status);
         const auto b3 = l.block(0);
         const bool active = KeyedDraws::to_unit(b3.v[0]) < c.activity_rate;
         const bool employed = active && KeyedDraws::to_unit(b3.v[1]) >= u_r;
-        hh.status[a] = !active ? AdultStatus::inactive
-                               : (employed ? AdultStatus::home_employed : AdultStatus::home_unemployed);
+        hh.status[a] = !active
+                           ? AdultStatus::inactive
+                           : (employed ? AdultStatus::home_employed : AdultStatus::home_unemployed);
         hh.dest[a] = NO_DEST;
         if (!q_abroad.empty()) {
           const auto ab = KeyedDraws(seed, Stream::world, h, k, Purpose::initial_abroad).block(0);
@@ -239,7 +256,8 @@ void World::generate_population() {
               hh.status[a] = AdultStatus::away;
               hh.dest[a] = static_cast<std::uint8_t>(n_regions_ + static_cast<int>(f));
               hh.away_flags[a] = static_cast<std::uint8_t>(
-                  AwayFlags::EMPLOYED | (KeyedDraws::to_unit(ab.v[1]) < legal_at_start[f] ? AwayFlags::LEGAL : 0));
+                  AwayFlags::EMPLOYED |
+                  (KeyedDraws::to_unit(ab.v[1]) < legal_at_start[f] ? AwayFlags::LEGAL : 0));
               hh.since_step[a] = -1;
               break;
             }
@@ -257,4 +275,4 @@ void World::generate_population() {
   });
 }
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim

@@ -24,7 +24,7 @@ struct MonthEnv {
 };
 
 class World {
- public:
+public:
   //! Builds the places and draws the synthetic population (world random stream, in parallel).
   explicit World(const RunConfig& config);
 
@@ -34,7 +34,9 @@ class World {
   int n_destinations() const { return n_regions_ + n_foreign_; }
   bool is_foreign(int d) const { return d >= n_regions_; }
   //! Great-circle distance from region r to destination d, km.
-  double dist_km(int r, int d) const { return dist_km_[static_cast<std::size_t>(r * n_destinations() + d)]; }
+  double dist_km(int r, int d) const {
+    return dist_km_[static_cast<std::size_t>(r * n_destinations() + d)];
+  }
   //! Destination ids: region ids, then foreign destination ids.
   std::vector<std::string> destination_ids() const;
   std::vector<std::string> region_ids() const;
@@ -46,18 +48,18 @@ class World {
   const Households& households() const { return households_; }
   std::int64_t persons() const;
 
- private:
+private:
   void generate_population();
 
   const RunConfig& config_;
   int n_regions_ = 0;
   int n_foreign_ = 0;
   std::vector<double> dist_km_;
-  std::vector<int> dest_currency_;  // currency index of each foreign destination
+  std::vector<int> dest_currency_; // currency index of each foreign destination
   int home_currency_ = 0;
   Households households_;
 };
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim
 
 #endif

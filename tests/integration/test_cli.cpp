@@ -1,10 +1,10 @@
 // The command line end to end: exit codes, output files, determinism across thread counts,
 // and the HDF5 file read back by Python (h5py).
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include <filesystem>
 
 #include "tests/integration/cli_support.h"
 
@@ -13,7 +13,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string tiny() { return source_dir() + "/scenarios/examples/tiny.yaml"; }
+std::string tiny() {
+  return source_dir() + "/scenarios/examples/tiny.yaml";
+}
 
 TEST(Cli, HelpAndVersionExitZero) {
   EXPECT_EQ(kochmon("--help").code, 0);
@@ -80,8 +82,9 @@ TEST(Cli, ThreadCountsGiveIdenticalDatasets) {
   const int threads[3] = {1, 2, 4};
   for (int i = 0; i < 3; ++i) {
     files[i] = (dir / ("t" + std::to_string(threads[i]) + ".h5")).string();
-    const auto r = kochmon("run " + tiny() + " -q --set scale=1 --set decision.monthly_rate=0.2 --threads " +
-                           std::to_string(threads[i]) + " -o " + files[i]);
+    const auto r =
+        kochmon("run " + tiny() + " -q --set scale=1 --set decision.monthly_rate=0.2 --threads " +
+                std::to_string(threads[i]) + " -o " + files[i]);
     ASSERT_EQ(r.code, 0) << r.out;
   }
   // h5diff compares every value of every dataset under /series exactly; exit 0 = identical.
@@ -91,7 +94,9 @@ TEST(Cli, ThreadCountsGiveIdenticalDatasets) {
   }
   // ... while a different seed does differ (the comparison can fail).
   const auto other = (dir / "seed.h5").string();
-  ASSERT_EQ(kochmon("run " + tiny() + " -q --seed 43 --set decision.monthly_rate=0.2 -o " + other).code, 0);
+  ASSERT_EQ(
+      kochmon("run " + tiny() + " -q --seed 43 --set decision.monthly_rate=0.2 -o " + other).code,
+      0);
   EXPECT_NE(shell("h5diff -q " + files[0] + " " + other + " /series /series").code, 0);
 }
 
@@ -102,9 +107,10 @@ TEST(Cli, PythonReadsTheFileWithH5py) {
   const auto check = shell(python() + " " + source_dir() + "/tools/analysis/check_run.py " + out);
   EXPECT_EQ(check.code, 0) << check.out;
   // pandas, through the reading helper: the tidy frame has the labelled axes.
-  const auto frame = shell(python() + " -c \"import sys; sys.path.insert(0, '" + source_dir() +
-                           "/tools/analysis'); import kochmon_read as k; df = k.series_frame('" + out +
-                           "', 'stock'); print(sorted(df.columns)); print(sorted(df['destination'].unique()))\"");
+  const auto frame =
+      shell(python() + " -c \"import sys; sys.path.insert(0, '" + source_dir() +
+            "/tools/analysis'); import kochmon_read as k; df = k.series_frame('" + out +
+            "', 'stock'); print(sorted(df.columns)); print(sorted(df['destination'].unique()))\"");
   EXPECT_EQ(frame.code, 0) << frame.out;
   EXPECT_NE(frame.out.find("region"), std::string::npos) << frame.out;
   EXPECT_NE(frame.out.find("russia"), std::string::npos) << frame.out;
@@ -113,14 +119,17 @@ TEST(Cli, PythonReadsTheFileWithH5py) {
 TEST(Cli, ProvenanceCarriesSeedAndScenario) {
   const auto dir = temp_dir("meta");
   const auto out = (dir / "tiny.h5").string();
-  ASSERT_EQ(kochmon("run " + tiny() + " -q --seed 77 --set decision.monthly_rate=0.07 -o " + out).code, 0);
-  const auto meta = shell(python() + " -c \"import h5py; f = h5py.File('" + out +
-                          "', 'r'); m = f['meta']; print(m.attrs['seed']); s = m['scenario'][()]; "
-                          "s = s.decode() if isinstance(s, bytes) else s; print('monthly_rate: 0.07' in s); "
-                          "print(m.attrs['run_id'])\"");
+  ASSERT_EQ(
+      kochmon("run " + tiny() + " -q --seed 77 --set decision.monthly_rate=0.07 -o " + out).code,
+      0);
+  const auto meta =
+      shell(python() + " -c \"import h5py; f = h5py.File('" + out +
+            "', 'r'); m = f['meta']; print(m.attrs['seed']); s = m['scenario'][()]; "
+            "s = s.decode() if isinstance(s, bytes) else s; print('monthly_rate: 0.07' in s); "
+            "print(m.attrs['run_id'])\"");
   ASSERT_EQ(meta.code, 0) << meta.out;
   EXPECT_NE(meta.out.find("77\nTrue\n"), std::string::npos) << meta.out;
 }
 
-}  // namespace
-}  // namespace kochmon::tests
+} // namespace
+} // namespace kochmon::tests

@@ -2,14 +2,14 @@
 // 130/143; kill -9 leaves at most temporary files; `kochmon resume` finishes with series
 // bit-identical to an uninterrupted run, at any thread count.
 
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <chrono>
-#include <filesystem>
-#include <thread>
 
 #include "tests/integration/cli_support.h"
 
@@ -18,7 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string base() { return source_dir() + "/scenarios/kyrgyzstan/base.yaml"; }
+std::string base() {
+  return source_dir() + "/scenarios/kyrgyzstan/base.yaml";
+}
 const std::string SCALE = "--set scale=0.01 --set time.end=2016-12";
 
 //! Starts kochmon in the background; returns its pid.
@@ -55,18 +57,21 @@ TEST(Resume, SignalsCheckpointAndResumeIsBitIdentical) {
   struct Case {
     int signal, checkpoint_every, threads_before, threads_after, expected_exit;
   };
-  for (const Case c : {Case{SIGINT, 5, 1, 2, 130}, Case{SIGTERM, 13, 2, 1, 143}, Case{SIGINT, 29, 2, 2, 130}}) {
+  for (const Case c :
+       {Case{SIGINT, 5, 1, 2, 130}, Case{SIGTERM, 13, 2, 1, 143}, Case{SIGINT, 29, 2, 2, 130}}) {
     const auto out = dir / ("run" + std::to_string(c.checkpoint_every) + ".h5");
     const fs::path ckpt = out.string() + ".ckpt";
-    const pid_t pid = spawn("run " + base() + " " + SCALE + " -q --threads " + std::to_string(c.threads_before) +
-                            " --checkpoint-every " + std::to_string(c.checkpoint_every) + " -o " + out.string());
+    const pid_t pid =
+        spawn("run " + base() + " " + SCALE + " -q --threads " + std::to_string(c.threads_before) +
+              " --checkpoint-every " + std::to_string(c.checkpoint_every) + " -o " + out.string());
     ASSERT_TRUE(wait_for(ckpt)) << "no periodic checkpoint appeared";
     kill(pid, c.signal);
     EXPECT_EQ(wait_exit(pid), c.expected_exit);
     EXPECT_FALSE(fs::exists(out)) << "an interrupted run must not leave a result file";
     EXPECT_FALSE(fs::exists(out.string() + ".tmp"));
     ASSERT_TRUE(fs::exists(ckpt));
-    const auto r = kochmon("resume " + ckpt.string() + " -q --threads " + std::to_string(c.threads_after));
+    const auto r =
+        kochmon("resume " + ckpt.string() + " -q --threads " + std::to_string(c.threads_after));
     ASSERT_EQ(r.code, 0) << r.out;
     EXPECT_TRUE(fs::exists(out));
     EXPECT_FALSE(fs::exists(ckpt)) << "a completed run removes its checkpoint";
@@ -81,7 +86,8 @@ TEST(Resume, KillNineLeavesNoCorruptFinalFileAndTheLastCheckpointResumes) {
   ASSERT_EQ(kochmon("run " + base() + " " + SCALE + " -q -o " + reference).code, 0);
   const auto out = dir / "killed.h5";
   const fs::path ckpt = out.string() + ".ckpt";
-  const pid_t pid = spawn("run " + base() + " " + SCALE + " -q --checkpoint-every 7 -o " + out.string());
+  const pid_t pid =
+      spawn("run " + base() + " " + SCALE + " -q --checkpoint-every 7 -o " + out.string());
   ASSERT_TRUE(wait_for(ckpt));
   kill(pid, SIGKILL);
   EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
@@ -89,7 +95,8 @@ TEST(Resume, KillNineLeavesNoCorruptFinalFileAndTheLastCheckpointResumes) {
   // At most temporary files remain besides the last complete checkpoint.
   for (const auto& e : fs::directory_iterator(dir)) {
     const auto name = e.path().filename().string();
-    EXPECT_TRUE(name == "straight.h5" || name == "killed.h5.ckpt" || name.ends_with(".tmp")) << name;
+    EXPECT_TRUE(name == "straight.h5" || name == "killed.h5.ckpt" || name.ends_with(".tmp"))
+        << name;
   }
   const auto r = kochmon("resume " + ckpt.string() + " -q");
   ASSERT_EQ(r.code, 0) << r.out;
@@ -101,14 +108,15 @@ TEST(Resume, ChangedScenarioOrForeignFileIsRefused) {
   const auto scen = dir / "tiny.yaml";
   fs::copy_file(source_dir() + "/scenarios/examples/tiny.yaml", scen);
   const auto out = dir / "t.h5";
-  const pid_t pid = spawn("run " + scen.string() + " -q --set time.end=2030-12 --checkpoint-every 50 -o " + out.string());
+  const pid_t pid = spawn("run " + scen.string() +
+                          " -q --set time.end=2030-12 --checkpoint-every 50 -o " + out.string());
   ASSERT_TRUE(wait_for(out.string() + ".ckpt"));
   kill(pid, SIGTERM);
   wait_exit(pid);
   if (!fs::exists(out.string() + ".ckpt")) GTEST_SKIP() << "the run finished before the signal";
   {
     std::FILE* f = std::fopen(scen.c_str(), "a");
-    std::fputs("world_seed: 4242\n", f);  // a different population
+    std::fputs("world_seed: 4242\n", f); // a different population
     std::fclose(f);
   }
   const auto r = kochmon("resume " + out.string() + ".ckpt -q");
@@ -116,11 +124,13 @@ TEST(Resume, ChangedScenarioOrForeignFileIsRefused) {
   EXPECT_NE(r.out.find("has changed since the checkpoint"), std::string::npos) << r.out;
   // A result file is not a checkpoint.
   const auto res = dir / "r.h5";
-  ASSERT_EQ(kochmon("run " + source_dir() + "/scenarios/examples/tiny.yaml -q -o " + res.string()).code, 0);
+  ASSERT_EQ(
+      kochmon("run " + source_dir() + "/scenarios/examples/tiny.yaml -q -o " + res.string()).code,
+      0);
   const auto r2 = kochmon("resume " + res.string());
   EXPECT_EQ(r2.code, 2) << r2.out;
   EXPECT_NE(r2.out.find("not a kochmon checkpoint"), std::string::npos) << r2.out;
 }
 
-}  // namespace
-}  // namespace kochmon::tests
+} // namespace
+} // namespace kochmon::tests

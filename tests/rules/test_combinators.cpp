@@ -1,19 +1,19 @@
 // Combinators (MODEL.md §5 "Combining"): any ≥ each single rule ≥ all; sequential equals its
 // parts; weighted is the weighted mean; logit is the textbook formula.
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <numeric>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "agents/builtin.h"
 #include "agents/combine/any_all.h"
 #include "agents/combine/logit.h"
 #include "agents/combine/rule_logit.h"
 #include "agents/combine/sequential.h"
-#include "agents/rules/harris_todaro.h"
 #include "agents/combine/weighted.h"
+#include "agents/rules/harris_todaro.h"
 #include "sim/engine/simulation.h"
 #include "tests/support/configs.h"
 
@@ -23,14 +23,16 @@ namespace {
 struct Scores {
   std::vector<sim::OptionView> options = std::vector<sim::OptionView>(4);
   // Two rules over stay + 3 destinations; destination 2 unavailable.
-  std::vector<double> s{0, 0.5, 3.0, -1.0,   //
+  std::vector<double> s{0, 0.5,  3.0, -1.0, //
                         0, -0.5, 2.0, 1.5};
   std::vector<double> w{1.0, 1.0};
   Scores() { options[2].available = false; }
   sim::CombineInput input(double rate = 0.1) const { return {s, w, options, rate}; }
 };
 
-double go(std::span<const double> p) { return 1.0 - p[0]; }
+double go(std::span<const double> p) {
+  return 1.0 - p[0];
+}
 
 std::vector<double> probs(const sim::Combinator& c, const sim::CombineInput& in) {
   std::vector<double> p(in.options.size());
@@ -46,11 +48,13 @@ TEST(Combinators, ProbabilitiesSumToOneAndSkipUnavailableOptions) {
   const Any any({});
   const All all({});
   const Sequential sequential(seq);
-  for (const sim::Combinator* c : std::initializer_list<const sim::Combinator*>{&logit, &weighted, &any, &all, &sequential}) {
+  for (const sim::Combinator* c :
+       std::initializer_list<const sim::Combinator*>{&logit, &weighted, &any, &all, &sequential}) {
     const auto p = probs(*c, sc.input());
     EXPECT_NEAR(std::accumulate(p.begin(), p.end(), 0.0), 1.0, 1e-12);
     EXPECT_EQ(p[2], 0.0);
-    for (double x : p) EXPECT_GE(x, 0.0);
+    for (double x : p)
+      EXPECT_GE(x, 0.0);
   }
 }
 
@@ -83,7 +87,8 @@ TEST(Combinators, SequentialEqualsItsParts) {
   const double whether = 0.1 * rule_logit(sc.input(), 0, share0);
   rule_logit(sc.input(), 1, share1);
   EXPECT_NEAR(go(p), whether, 1e-12);
-  for (std::size_t d = 1; d < 4; ++d) EXPECT_NEAR(p[d], whether * share1[d], 1e-12);
+  for (std::size_t d = 1; d < 4; ++d)
+    EXPECT_NEAR(p[d], whether * share1[d], 1e-12);
   // Swapping the roles swaps the parts.
   const auto q = probs(Sequential({{"whether", 1}, {"where", 0}}), sc.input());
   EXPECT_NEAR(go(q), 0.1 * rule_logit(sc.input(), 1, share1), 1e-12);
@@ -95,7 +100,8 @@ TEST(Combinators, WeightedIsTheWeightedMean) {
   const auto p = probs(Weighted({}), sc.input());
   std::vector<double> s0(4), s1(4);
   const double g0 = rule_logit(sc.input(), 0, s0), g1 = rule_logit(sc.input(), 1, s1);
-  for (std::size_t d = 1; d < 4; ++d) EXPECT_NEAR(p[d], 0.1 * (0.75 * g0 * s0[d] + 0.25 * g1 * s1[d]), 1e-12);
+  for (std::size_t d = 1; d < 4; ++d)
+    EXPECT_NEAR(p[d], 0.1 * (0.75 * g0 * s0[d] + 0.25 * g1 * s1[d]), 1e-12);
 }
 
 // In a simulation: the departure rate under any ≥ under each rule alone ≥ under all.
@@ -106,7 +112,8 @@ double departures(const sim::RunConfig& c) {
   double total = 0;
   for (int t = 0; t < c.n_steps(); ++t) {
     sim.step();
-    for (double v : sim.values(dep)) total += v;
+    for (double v : sim.values(dep))
+      total += v;
   }
   return total;
 }
@@ -138,5 +145,5 @@ TEST(CombinatorsSimulation, AnyRateAtLeastSingleRatesAtLeastAllRate) {
   EXPECT_GT(any, all);
 }
 
-}  // namespace
-}  // namespace kochmon::agents
+} // namespace
+} // namespace kochmon::agents

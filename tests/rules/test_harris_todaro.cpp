@@ -1,14 +1,13 @@
 // Harris–Todaro (MODEL.md §5, §10): the score by hand, and the analytic equilibrium of a
 // closed two-region economy with a fixed stock of urban jobs.
 
-#include "agents/rules/harris_todaro.h"
-
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "agents/builtin.h"
+#include "agents/rules/harris_todaro.h"
 #include "sim/engine/simulation.h"
 #include "tests/support/configs.h"
 
@@ -33,7 +32,8 @@ TEST(HarrisTodaro, ScoreIsPresentValueOfExpectedGapMinusCost) {
   std::vector<double> s(2);
   rule.score_region(ctx, s);
   double pv = 0;
-  for (int t = 0; t < 12; ++t) pv += std::pow(0.98, t);
+  for (int t = 0; t < 12; ++t)
+    pv += std::pow(0.98, t);
   const double expected = 0.5 * (pv * (0.8 * 20000 * 0.5 - 0.9 * 8000) - 10000) / 8000;
   EXPECT_NEAR(s[1], expected, 1e-12);
   EXPECT_EQ(s[0], 0.0);
@@ -70,5 +70,5 @@ TEST(HarrisTodaro, EquilibriumMovesWithTheWageRatio) {
   EXPECT_NEAR(mean_urban_u(c, 60), 0.3, 0.02 * 0.3);
 }
 
-}  // namespace
-}  // namespace kochmon::agents
+} // namespace
+} // namespace kochmon::agents

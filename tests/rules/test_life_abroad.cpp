@@ -1,9 +1,9 @@
 // Life abroad and return (MODEL.md §6): bans, re-routing, regimes, return hazards, returnee
 // businesses, the liquidity constraint.
 
-#include <gtest/gtest.h>
-
 #include <numeric>
+
+#include <gtest/gtest.h>
 
 #include "agents/builtin.h"
 #include "sim/engine/simulation.h"
@@ -21,7 +21,7 @@ sim::RunConfig two_destinations(double ban10_share, int months = 60) {
   kz.currency = "kzt";
   kz.lat_deg = 43.24;
   kz.lon_deg = 76.89;
-  kz.wage_local = sim::Series::constant(80000);  // 24,000 som: less than Russia's 45,000
+  kz.wage_local = sim::Series::constant(80000); // 24,000 som: less than Russia's 45,000
   kz.cost_som = sim::Series::constant(15000);
   c.destinations.push_back(kz);
   c.destinations[0].id = "russia";
@@ -34,7 +34,7 @@ sim::RunConfig two_destinations(double ban10_share, int months = 60) {
 
 TEST(Bans, ABannedMigrantNeverAppearsAtTheBanningDestinationBeforeTheBanEnds) {
   auto c = two_destinations(0.0);
-  c.destinations[0].ban_shares = {1.0, 0.0, 0.0};  // every expelled migrant: 3 years
+  c.destinations[0].ban_shares = {1.0, 0.0, 0.0}; // every expelled migrant: 3 years
   c.end = c.start + 95;
   const auto reg = builtin_registries();
   sim::Simulation sim(c, reg);
@@ -44,7 +44,8 @@ TEST(Bans, ABannedMigrantNeverAppearsAtTheBanningDestinationBeforeTheBanEnds) {
   int banned_then_went_back = 0;
   for (int t = 0; t < c.n_steps(); ++t) {
     sim.step();
-    for (double v : sim.values(nb)) bans += v;
+    for (double v : sim.values(nb))
+      bans += v;
     for (std::size_t a = 0; a < hh.n_adults_total(); ++a) {
       if (hh.status[a] != sim::AdultStatus::away || hh.ban_dest[a] != hh.dest[a]) continue;
       // Away at the destination that banned them: only if they left once the ban had ended.
@@ -53,7 +54,7 @@ TEST(Bans, ABannedMigrantNeverAppearsAtTheBanningDestinationBeforeTheBanEnds) {
     }
   }
   EXPECT_GT(bans, 100);
-  EXPECT_GT(banned_then_went_back, 0);  // the check above was exercised after bans expired
+  EXPECT_GT(banned_then_went_back, 0); // the check above was exercised after bans expired
 }
 
 double kazakhstan_share(const sim::RunConfig& c) {
@@ -87,7 +88,8 @@ double returns_in(const sim::RunConfig& c, int from, int to) {
   for (int t = 0; t < to; ++t) {
     sim.step();
     if (t >= from)
-      for (double v : sim.values(ret)) total += v;
+      for (double v : sim.values(ret))
+        total += v;
   }
   return total;
 }
@@ -99,7 +101,8 @@ TEST(Returns, AFallOfTheDestinationWageInSomRaisesReturns) {
   // The rouble loses 40% against the som from month 24 (a rouble crisis).
   c.currencies[1].per_usd = sim::Series{{{static_cast<double>((c.start + 23).index), 30.0},
                                          {static_cast<double>((c.start + 24).index), 50.0}},
-                                        sim::Series::Mode::hold, 0.0};
+                                        sim::Series::Mode::hold,
+                                        0.0};
   const double crisis = returns_in(c, 24, 36);
   EXPECT_GT(crisis, calm * 1.1);
 }
@@ -118,7 +121,8 @@ double businesses(const sim::RunConfig& c) {
   double total = 0;
   for (int t = 0; t < c.n_steps(); ++t) {
     sim.step();
-    for (double v : sim.values(b)) total += v;
+    for (double v : sim.values(b))
+      total += v;
   }
   return total;
 }
@@ -134,7 +138,7 @@ TEST(Returns, ReturneesWithSavingsStartMoreBusinesses) {
 
 TEST(Liquidity, NoDepartureWithoutTheCostUnlessCredit) {
   auto c = tests::two_region_config(2000, 6);
-  c.destinations[0].cost_som = sim::Series::constant(4e5);  // more than anyone has saved
+  c.destinations[0].cost_som = sim::Series::constant(4e5); // more than anyone has saved
   c.regions[0].move_cost_som = sim::Series::constant(4e5);
   c.regions[1].move_cost_som = sim::Series::constant(4e5);
   c.decision.liquidity_constraint = true;
@@ -144,7 +148,8 @@ TEST(Liquidity, NoDepartureWithoutTheCostUnlessCredit) {
     double total = 0;
     for (int t = 0; t < cfg.n_steps(); ++t) {
       sim.step();
-      for (double v : sim.values(sim.series_index("departures"))) total += v;
+      for (double v : sim.values(sim.series_index("departures")))
+        total += v;
     }
     return total;
   };
@@ -160,7 +165,8 @@ TEST(Regimes, EaeuAccessionRaisesTheLegalShareOfTheStock) {
   auto legal_share = [](const sim::RunConfig& cfg) {
     const auto reg = builtin_registries();
     sim::Simulation sim(cfg, reg);
-    for (int t = 0; t < cfg.n_steps(); ++t) sim.step();
+    for (int t = 0; t < cfg.n_steps(); ++t)
+      sim.step();
     const auto v = sim.values(sim.series_index("stock_by_sex_legal"));
     double legal = 0, all = 0;
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -175,8 +181,8 @@ TEST(Regimes, EaeuAccessionRaisesTheLegalShareOfTheStock) {
   EXPECT_GT(after, before + 0.1);
 }
 
-}  // namespace
-}  // namespace kochmon::agents
+} // namespace
+} // namespace kochmon::agents
 
 namespace kochmon::agents {
 namespace {
@@ -193,7 +199,7 @@ TEST(Bans, AnAmnestyLiftsTheActiveBans) {
     sim.step();
     russia.push_back(sim.values(bans)[static_cast<std::size_t>(D - 2)]);
   }
-  EXPECT_GT(russia[35], 50);  // bans accumulated
+  EXPECT_GT(russia[35], 50); // bans accumulated
   // The amnesty month ends with only that month's new bans left.
   EXPECT_LT(russia[36], 0.1 * russia[35]);
 }
@@ -209,13 +215,14 @@ TEST(Bans, WeakEnforcementLetsSomeBannedAdultsBackIllegally) {
     sim.step();
     for (std::size_t a = 0; a < hh.n_adults_total(); ++a) {
       if (hh.status[a] != sim::AdultStatus::away || hh.ban_dest[a] != hh.dest[a]) continue;
-      if (hh.since_step[a] >= hh.ban_until[a]) continue;  // went after the ban ended
+      if (hh.since_step[a] >= hh.ban_until[a]) continue; // went after the ban ended
       ++evaders;
-      EXPECT_EQ(hh.away_flags[a] & sim::AwayFlags::LEGAL, 0) << "an evader enters under a new name, illegally";
+      EXPECT_EQ(hh.away_flags[a] & sim::AwayFlags::LEGAL, 0)
+          << "an evader enters under a new name, illegally";
     }
   }
   EXPECT_GT(evaders, 0);
 }
 
-}  // namespace
-}  // namespace kochmon::agents
+} // namespace
+} // namespace kochmon::agents

@@ -2,14 +2,13 @@
 // simulations: more shock variance → more migration; households with a migrant have a less
 // variable income; more relative deprivation → more migration.
 
-#include "agents/rules/nelm.h"
-
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "agents/builtin.h"
+#include "agents/rules/nelm.h"
 #include "sim/engine/simulation.h"
 #include "tests/support/configs.h"
 
@@ -44,7 +43,7 @@ TEST(Nelm, DeltaUMatchesTheFormula) {
   const double R = c.d.m_d * c.d.p_d * c.d.net_earnings_d * (1 - c.d.fee_d);
   const double dE = R - c.o.p_r * c.o.w_r;
   const double V = std::max(c.h.income_var, c.o.w_r * c.o.w_r * c.o.sigma2_r);
-  const double dVar = 0.25 * V + R * R * c.d.sigma2_d - V;  // λ = 1/2, no correlation
+  const double dVar = 0.25 * V + R * R * c.d.sigma2_d - V; // λ = 1/2, no correlation
   const double expected = dE / y - 0.5 * p.at("rho") * dVar / (y * y);
   EXPECT_NEAR(rule.delta_u(c.o, c.d, c.h), expected, 1e-12);
 }
@@ -60,11 +59,12 @@ TEST(Nelm, MoreHomeRiskMoreGainLessDestinationRiskMoreGainDeprivationAdds) {
   safe_dest.d.sigma2_d /= 4;
   EXPECT_GT(rule.delta_u(safe_dest.o, safe_dest.d, safe_dest.h), base);
   Case correlated = c;
-  correlated.d.corr_rd = 0.9;  // a destination that fails when home fails diversifies less
+  correlated.d.corr_rd = 0.9; // a destination that fails when home fails diversifies less
   EXPECT_LT(rule.delta_u(correlated.o, correlated.d, correlated.h), base);
   Case deprived = c;
   deprived.h.relative_deprivation = 0.5;
-  EXPECT_NEAR(rule.delta_u(deprived.o, deprived.d, deprived.h) - base, 0.5 * tests::defaults_of<Nelm>().at("g"), 1e-12);
+  EXPECT_NEAR(rule.delta_u(deprived.o, deprived.d, deprived.h) - base,
+              0.5 * tests::defaults_of<Nelm>().at("g"), 1e-12);
 }
 
 sim::RunConfig nelm_config(double shock_sd, double g) {
@@ -77,7 +77,8 @@ sim::RunConfig nelm_config(double shock_sd, double g) {
   r.params["asc_foreign"] = -2.0;
   r.params["asc_internal"] = -4.0;
   c.decision.rules.push_back(r);
-  for (auto& reg : c.regions) reg.shock_sd = shock_sd;
+  for (auto& reg : c.regions)
+    reg.shock_sd = shock_sd;
   return c;
 }
 
@@ -94,8 +95,9 @@ Totals run(const sim::RunConfig& c) {
   Totals out;
   for (int t = 0; t < c.n_steps(); ++t) {
     sim.step();
-    for (double v : sim.values(dep)) out.departures += v;
-    if (t >= c.n_steps() - 12) {  // last year, region 1 (the south)
+    for (double v : sim.values(dep))
+      out.departures += v;
+    if (t >= c.n_steps() - 12) { // last year, region 1 (the south)
       out.var_with += sim.values(vw)[1] / 12;
       out.var_without += sim.values(vo)[1] / 12;
     }
@@ -125,5 +127,5 @@ TEST(NelmSimulation, RelativeDeprivationRaisesMigration) {
   EXPECT_GT(deprived.departures, none.departures * 1.1);
 }
 
-}  // namespace
-}  // namespace kochmon::agents
+} // namespace
+} // namespace kochmon::agents

@@ -1,15 +1,14 @@
 // Push–pull (MODEL.md §5 and §10): the rule's theory, checked by hand-built contexts and by
 // small simulations with common random numbers (the same keyed draws in both arms).
 
-#include "agents/rules/push_pull.h"
-
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <numeric>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "agents/builtin.h"
+#include "agents/rules/push_pull.h"
 #include "sim/engine/simulation.h"
 #include "tests/support/configs.h"
 
@@ -18,7 +17,8 @@ namespace {
 
 sim::Params defaults() {
   sim::Params p;
-  for (const auto& q : PushPull::info().params) p[q.name] = q.default_value;
+  for (const auto& q : PushPull::info().params)
+    p[q.name] = q.default_value;
   return p;
 }
 
@@ -75,10 +75,10 @@ TEST(PushPull, ScoreMatchesTheFormula) {
   Fixture f;
   const auto& d = f.options[1];
   const auto& o = f.origin;
-  const double expected = p["b_wage"] * std::log(d.w_d * d.fx_d / o.w_r) + p["b_unemp"] * (o.u_r - d.u_d) +
-                          p["b_network"] * std::log1p(p["k_network"] * d.N_rd / o.P_r) -
-                          p["b_cost"] * d.c_d / o.w_r - p["b_dist"] * d.dist_km / 1000 +
-                          p["b_poverty"] * o.poverty_r + p["asc_foreign"];
+  const double expected =
+      p["b_wage"] * std::log(d.w_d * d.fx_d / o.w_r) + p["b_unemp"] * (o.u_r - d.u_d) +
+      p["b_network"] * std::log1p(p["k_network"] * d.N_rd / o.P_r) - p["b_cost"] * d.c_d / o.w_r -
+      p["b_dist"] * d.dist_km / 1000 + p["b_poverty"] * o.poverty_r + p["asc_foreign"];
   EXPECT_NEAR(f.score(rule), expected, 1e-12);
 }
 
@@ -123,7 +123,8 @@ double departures_abroad(const sim::RunConfig& c) {
   for (int t = 0; t < c.n_steps(); ++t) {
     sim.step();
     const auto v = sim.values(dep);
-    for (int r = 0; r < sim.world().n_regions(); ++r) total += v[static_cast<std::size_t>(r * D + D - 1)];
+    for (int r = 0; r < sim.world().n_regions(); ++r)
+      total += v[static_cast<std::size_t>(r * D + D - 1)];
   }
   return total;
 }
@@ -131,7 +132,7 @@ double departures_abroad(const sim::RunConfig& c) {
 TEST(PushPullSimulation, MoreMigrationWithLargerWageRatioLowerCostLargerNetwork) {
   const auto base_cfg = tests::two_region_config(3000, 12);
   const double base = departures_abroad(base_cfg);
-  ASSERT_GT(base, 100);  // enough departures for the comparisons to mean something
+  ASSERT_GT(base, 100); // enough departures for the comparisons to mean something
 
   auto c = base_cfg;
   c.destinations[0].wage_local = sim::Series::constant(45000);
@@ -160,8 +161,8 @@ TEST(PushPullSimulation, NoNetFlowWithoutDifferentials) {
   double ns = 0, sn = 0;
   for (int t = 0; t < c.n_steps(); ++t) {
     sim.step();
-    ns += sim.values(moves)[1];  // origin north → south
-    sn += sim.values(moves)[2];  // origin south → north
+    ns += sim.values(moves)[1]; // origin north → south
+    sn += sim.values(moves)[2]; // origin south → north
   }
   ASSERT_GT(ns + sn, 1000);
   // Independent Bernoulli counts: sd(ns − sn) ≈ sqrt(ns + sn); allow 4 sd.
@@ -179,5 +180,5 @@ TEST(PushPullSimulation, NoNetFlowWithoutDifferentials) {
   EXPECT_GT(sn - ns, 4 * std::sqrt(ns + sn));
 }
 
-}  // namespace
-}  // namespace kochmon::agents
+} // namespace
+} // namespace kochmon::agents

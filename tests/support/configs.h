@@ -47,7 +47,8 @@ inline sim::RunConfig two_region_config(double households_per_region = 2000, int
   c.decision.monthly_rate = 0.05;
   sim::RuleSpec pp;
   pp.rule = "push_pull";
-  for (const auto& q : agents::PushPull::info().params) pp.params[q.name] = q.default_value;
+  for (const auto& q : agents::PushPull::info().params)
+    pp.params[q.name] = q.default_value;
   pp.params["asc_internal"] = -1.0;
   pp.params["asc_foreign"] = 0.0;
   c.decision.rules.push_back(pp);
@@ -58,10 +59,10 @@ inline sim::RunConfig two_region_config(double households_per_region = 2000, int
 }
 
 //! Every parameter of a plug-in at its default.
-template <class Plugin>
-sim::Params defaults_of() {
+template <class Plugin> sim::Params defaults_of() {
   sim::Params p;
-  for (const auto& q : Plugin::info().params) p[q.name] = q.default_value;
+  for (const auto& q : Plugin::info().params)
+    p[q.name] = q.default_value;
   return p;
 }
 
@@ -74,7 +75,7 @@ inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int month
   c.regions[0].id = "rural";
   c.regions[0].wage_som = sim::Series::constant(w_rural);
   c.regions[0].unemployment = sim::Series::constant(0.0);
-  c.regions[0].rural_share = 0.0;  // no farm income: earnings are wages only
+  c.regions[0].rural_share = 0.0; // no farm income: earnings are wages only
   c.regions[1].id = "urban";
   c.regions[1].urban = true;
   c.regions[1].population = 1000 * c.regions[1].household_size;
@@ -93,8 +94,11 @@ inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int month
   c.decision.rules.clear();
   sim::RuleSpec ht;
   ht.rule = "harris_todaro";
-  ht.params = {{"b_ht", 20.0}, {"horizon_months", 24}, {"discount_monthly", 0.99},
-               {"asc_internal", 0.0}, {"asc_foreign", 0.0}};
+  ht.params = {{"b_ht", 20.0},
+               {"horizon_months", 24},
+               {"discount_monthly", 0.99},
+               {"asc_internal", 0.0},
+               {"asc_foreign", 0.0}};
   c.decision.rules.push_back(ht);
   // A strong response (b_ht = 20 per month of home wage over a 24-month horizon) makes the
   // logit noise negligible, so flows stop where the expected wages meet, as in the theory.
@@ -107,6 +111,6 @@ inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int month
   return c;
 }
 
-}  // namespace kochmon::tests
+} // namespace kochmon::tests
 
 #endif

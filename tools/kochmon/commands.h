@@ -6,9 +6,9 @@
 // main.cpp lists them and turns exceptions into exit codes.
 // Exit codes (STYLE.md §7): 0 ok, 1 failure, 2 bad input, 130/143 interrupted.
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
+
+#include <CLI/CLI.hpp>
 
 namespace kochmon::tools {
 
@@ -30,6 +30,6 @@ Action add_report_command(CLI::App& app);
 Action add_validate_command(CLI::App& app);
 Action add_calibrate_command(CLI::App& app);
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools
 
 #endif

@@ -19,4 +19,4 @@ Action add_inspect_command(CLI::App& app) {
   };
 }
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools

@@ -4,8 +4,8 @@
 
 #include <csignal>
 #include <cstdio>
-#include <new>
 #include <exception>
+#include <new>
 #include <vector>
 
 #include "sim/core/error.h"
@@ -23,15 +23,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   const std::vector<Action> actions{
-      add_run_command(app),
-      add_resume_command(app),
-      add_inspect_command(app),
-      add_reference_command(app),
-      add_sweep_command(app),
-      add_sensitivity_command(app),
-      add_plot_command(app),
-      add_report_command(app),
-      add_validate_command(app),
+      add_run_command(app),       add_resume_command(app), add_inspect_command(app),
+      add_reference_command(app), add_sweep_command(app),  add_sensitivity_command(app),
+      add_plot_command(app),      add_report_command(app), add_validate_command(app),
       add_calibrate_command(app),
   };
 
@@ -60,12 +54,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kochmon: error: %s\n", e.what());
     return EXIT_FAILED;
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr,
-                 "kochmon: error: out of memory\n  hint: lower scale (about 20 bytes per person are "
-                 "needed), or run on a machine with more memory\n");
+    std::fprintf(
+        stderr, "kochmon: error: out of memory\n  hint: lower scale (about 20 bytes per person are "
+                "needed), or run on a machine with more memory\n");
     return EXIT_FAILED;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "kochmon: internal error: %s\n  please report it with the scenario and seed\n",
+    std::fprintf(stderr,
+                 "kochmon: internal error: %s\n  please report it with the scenario and seed\n",
                  e.what());
     return EXIT_FAILED;
   }

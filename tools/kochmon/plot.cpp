@@ -2,8 +2,6 @@
 // tools/analysis/kochmon_plot.py with Debian's /usr/bin/python3 (h5py, numpy, matplotlib);
 // this command finds the script and hands over to it, so its exit code is kochmon's.
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +12,8 @@
 #include <system_error>
 #include <vector>
 
+#include <unistd.h>
+
 #include "tools/kochmon/commands.h"
 
 namespace kochmon::tools {
@@ -23,15 +23,16 @@ namespace fs = std::filesystem;
 //! The folder of the Python analysis scripts: $KOCHMON_ANALYSIS_DIR, else next to the
 //! executable (a build tree: <source>/build/<preset>/tools/kochmon -> <source>/tools/analysis;
 //! an install:
-//! <prefix>/bin/kochmon -> <prefix>/share/kochmon/analysis), else $KOCHMON_SOURCE_DIR/tools/analysis.
-//! Empty when none holds `script`.
+//! <prefix>/bin/kochmon -> <prefix>/share/kochmon/analysis), else
+//! $KOCHMON_SOURCE_DIR/tools/analysis. Empty when none holds `script`.
 std::string find_analysis_dir(const std::string& script) {
   std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("KOCHMON_ANALYSIS_DIR"); env && *env) candidates.emplace_back(env);
+  if (const char* env = std::getenv("KOCHMON_ANALYSIS_DIR"); env && *env)
+    candidates.emplace_back(env);
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    const fs::path bin = exe.parent_path();  // <build>/tools or <prefix>/bin
+    const fs::path bin = exe.parent_path(); // <build>/tools or <prefix>/bin
     candidates.push_back((bin / ".." / ".." / ".." / "tools" / "analysis").lexically_normal());
     candidates.push_back((bin / ".." / "share" / "kochmon" / "analysis").lexically_normal());
   }
@@ -65,7 +66,8 @@ int exec_analysis_script(const std::string& script, const std::vector<std::strin
   std::fflush(stdout);
   std::fflush(stderr);
   ::execv(python.c_str(), argv.data());
-  std::fprintf(stderr, "kochmon: error: cannot run %s: %s\n  hint: the figures need Debian's "
+  std::fprintf(stderr,
+               "kochmon: error: cannot run %s: %s\n  hint: the figures need Debian's "
                "python3 with python3-h5py and python3-matplotlib (tools/setup.sh)\n",
                python.c_str(), std::strerror(errno));
   return EXIT_FAILED;
@@ -94,4 +96,4 @@ Action add_plot_command(CLI::App& app) {
   };
 }
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools

@@ -1,16 +1,14 @@
 #include "tools/kochmon/progress.h"
 
-#include <unistd.h>
-
 #include <cstdio>
+
+#include <unistd.h>
 
 namespace kochmon::tools {
 
 ProgressBar::ProgressBar(std::string label, bool enabled)
-    : label_(std::move(label)),
-      enabled_(enabled && isatty(STDERR_FILENO) != 0),
-      start_(std::chrono::steady_clock::now()),
-      last_(start_) {}
+    : label_(std::move(label)), enabled_(enabled && isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 void ProgressBar::update(int done, int total) {
   if (!enabled_ || total <= 0) return;
@@ -35,4 +33,4 @@ void ProgressBar::finish() {
   drawn_ = false;
 }
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools

@@ -9,18 +9,18 @@ namespace kochmon::tools {
 //! A one-line progress bar with ETA on stderr, drawn only when stderr is a terminal and at most
 //! ten times a second.
 class ProgressBar {
- public:
+public:
   explicit ProgressBar(std::string label, bool enabled);
   void update(int done, int total);
   void finish();
 
- private:
+private:
   std::string label_;
   bool enabled_;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_;
 };
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools
 
 #endif

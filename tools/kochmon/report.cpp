@@ -9,7 +9,8 @@
 
 namespace kochmon::tools {
 
-int exec_analysis_script(const std::string& script, const std::vector<std::string>& args);  // plot.cpp
+int exec_analysis_script(const std::string& script,
+                         const std::vector<std::string>& args); // plot.cpp
 
 Action add_report_command(CLI::App& app) {
   struct Options {
@@ -36,4 +37,4 @@ Action add_report_command(CLI::App& app) {
   };
 }
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools

@@ -1,14 +1,14 @@
 // `kochmon run`: scenario → world → steps → HDF5, with a short summary on stdout.
 
-#include <fmt/format.h>
-#include <tbb/info.h>
-
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
 #include <optional>
+
+#include <fmt/format.h>
+#include <tbb/info.h>
 
 #include "agents/builtin.h"
 #include "scenarios/load/loader.h"
@@ -30,16 +30,18 @@ extern "C" void on_signal(int sig) {
 
 //! Keeps what the closing summary needs: the last step and a year of remittances.
 class SummaryObserver final : public sim::Recorder {
- public:
+public:
   void begin(const sim::RunInfo& info, const sim::ResultsLayout& layout) override {
     layout_ = &layout;
     info_ = info;
   }
   void record(int step, std::span<const std::span<const double>> values) override {
     last_.assign(values.size(), {});
-    for (std::size_t i = 0; i < values.size(); ++i) last_[i].assign(values[i].begin(), values[i].end());
+    for (std::size_t i = 0; i < values.size(); ++i)
+      last_[i].assign(values[i].begin(), values[i].end());
     const auto& usd = values[index("remittances_usd")];
-    if (step >= info_.n_steps - 12) remit_last_year_usd_ += std::accumulate(usd.begin(), usd.end(), 0.0);
+    if (step >= info_.n_steps - 12)
+      remit_last_year_usd_ += std::accumulate(usd.begin(), usd.end(), 0.0);
   }
   void finish(const sim::RunSummary& s) override { summary_ = s; }
 
@@ -54,7 +56,7 @@ class SummaryObserver final : public sim::Recorder {
   sim::RunSummary summary_;
   double remit_last_year_usd_ = 0;
 
- private:
+private:
   const sim::ResultsLayout* layout_ = nullptr;
   std::vector<std::vector<double>> last_;
 };
@@ -64,20 +66,25 @@ void print_summary(const sim::RunConfig& cfg, const sim::World& w, const Summary
   const auto& stock = obs.last("stock");
   const auto& share = obs.last("share_households_abroad");
   const auto& pop = obs.last("population_home");
-  const auto R = static_cast<std::size_t>(w.n_regions()), D = static_cast<std::size_t>(w.n_destinations());
+  const auto R = static_cast<std::size_t>(w.n_regions()),
+             D = static_cast<std::size_t>(w.n_destinations());
   std::vector<double> by_dest(D, 0.0);
   for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t d = 0; d < D; ++d) by_dest[d] += stock[r * D + d];
+    for (std::size_t d = 0; d < D; ++d)
+      by_dest[d] += stock[r * D + d];
   double abroad = 0, internal = 0;
-  for (std::size_t d = 0; d < D; ++d) (d >= R ? abroad : internal) += by_dest[d];
+  for (std::size_t d = 0; d < D; ++d)
+    (d >= R ? abroad : internal) += by_dest[d];
   const double seconds = obs.summary_.wall_seconds;
   const double hh_steps = static_cast<double>(obs.info_.households) * obs.summary_.steps_done;
   std::printf("kochmon run: %s, seed %llu, scale %g, %s to %s (%d months), %d thread(s)\n",
               cfg.name.c_str(), static_cast<unsigned long long>(cfg.seed), cfg.scale,
-              cfg.start.str().c_str(), cfg.end.str().c_str(), obs.summary_.steps_done, obs.info_.threads);
+              cfg.start.str().c_str(), cfg.end.str().c_str(), obs.summary_.steps_done,
+              obs.info_.threads);
   std::printf("  households %lld, persons %lld (simulated); %.2f s, %.3g household-steps/s\n",
-              static_cast<long long>(obs.info_.households), static_cast<long long>(obs.info_.persons),
-              seconds, hh_steps / std::max(1e-9, seconds));
+              static_cast<long long>(obs.info_.households),
+              static_cast<long long>(obs.info_.persons), seconds,
+              hh_steps / std::max(1e-9, seconds));
   std::printf("  at %s: %.0f persons abroad, %.0f away in other regions\n", cfg.end.str().c_str(),
               abroad, internal);
   const auto ids = w.destination_ids();
@@ -86,17 +93,18 @@ void print_summary(const sim::RunConfig& cfg, const sim::World& w, const Summary
                 abroad > 0 ? 100.0 * by_dest[d] / abroad : 0.0);
   double hh_abroad = 0, pop_total = 0;
   for (std::size_t r = 0; r < R; ++r) {
-    hh_abroad += share[r] * pop[r];  // regional household shares weighted by persons at home
+    hh_abroad += share[r] * pop[r]; // regional household shares weighted by persons at home
     pop_total += pop[r];
   }
-  std::printf("  households with a member abroad: %.1f%%; remittances in the last 12 months: USD %.3g bn\n",
-              pop_total > 0 ? 100.0 * hh_abroad / pop_total : 0.0, obs.remit_last_year_usd_ / 1e9);
+  std::printf(
+      "  households with a member abroad: %.1f%%; remittances in the last 12 months: USD %.3g bn\n",
+      pop_total > 0 ? 100.0 * hh_abroad / pop_total : 0.0, obs.remit_last_year_usd_ / 1e9);
   std::printf("  written: %s\n", path.c_str());
 }
 
 struct RunArgs {
   std::string scenario;
-  std::string output;  // empty: runs/<name>-seed<seed>.h5
+  std::string output; // empty: runs/<name>-seed<seed>.h5
   int threads = 0;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> sets;
@@ -130,7 +138,7 @@ int drive(const sim::RunConfig* cfg_or_null, const std::string& resume_from, con
     if (!args.quiet) print_summary(s.config(), s.world(), observer, ro.output);
   };
   const RunOneResult result = cfg_or_null ? run_one(*cfg_or_null, registries, ro, print)
-                                  : resume_one(resume_from, registries, ro, print);
+                                          : resume_one(resume_from, registries, ro, print);
   bar.finish();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
@@ -152,18 +160,20 @@ int run_command(const RunArgs& args) {
   lo.overrides = args.sets;
   lo.seed = args.seed;
   const sim::RunConfig cfg = scenarios::load_scenario(args.scenario, registries, lo);
-  if (!args.quiet) std::fprintf(stderr, "kochmon: building the world of '%s'...\n", cfg.name.c_str());
+  if (!args.quiet)
+    std::fprintf(stderr, "kochmon: building the world of '%s'...\n", cfg.name.c_str());
   return drive(&cfg, {}, args, registries);
 }
 
-}  // namespace
+} // namespace
 
 Action add_run_command(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   auto* cmd = app.add_subcommand("run", "Simulate a scenario and write its trajectories to HDF5");
   cmd->add_option("scenario", args->scenario, "Scenario YAML file")->required();
   cmd->add_option("-o,--output", args->output, "Result file (default: runs/<name>-seed<seed>.h5)");
-  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")
+  cmd->add_option("--threads", args->threads,
+                  "Worker threads (0 = all cores); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--seed", args->seed, "Random seed, overrides the scenario's seed");
   cmd->add_option("--set", args->sets, "Override a scenario key: key.path=value (repeatable)");
@@ -180,7 +190,8 @@ Action add_resume_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("resume", "Finish an interrupted run from its checkpoint");
   cmd->add_option("checkpoint", args->scenario, "Checkpoint file (FILE.h5.ckpt)")->required();
   cmd->add_option("-o,--output", args->output, "Result file (default: the interrupted run's)");
-  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores); results do not depend on it")
+  cmd->add_option("--threads", args->threads,
+                  "Worker threads (0 = all cores); results do not depend on it")
       ->check(CLI::Range(0, 1024));
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar and no summary");
   cmd->add_option("--checkpoint-every", args->checkpoint_every, "Write a checkpoint every N months")
@@ -192,4 +203,4 @@ Action add_resume_command(CLI::App& app) {
   };
 }
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools

@@ -1,10 +1,10 @@
 #include "tools/kochmon/run_one.h"
 
-#include <tbb/global_control.h>
-#include <tbb/info.h>
-
 #include <algorithm>
 #include <filesystem>
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
 
 #include "output/checkpoint.h"
 #include "output/writer.h"
@@ -16,12 +16,13 @@ namespace {
 //! Sends every call to the file first, then to the observer, and keeps every month's values
 //! (in one buffer sized at begin(), so recording allocates nothing) for checkpoints.
 class Tee final : public sim::Recorder {
- public:
+public:
   Tee(sim::Recorder& file, sim::Recorder* observer) : file_(file), observer_(observer) {}
   void begin(const sim::RunInfo& info, const sim::ResultsLayout& layout) override {
     layout_ = &layout;
     width_ = 0;
-    for (std::size_t i = 0; i < layout.series.size(); ++i) width_ += layout.size(i);
+    for (std::size_t i = 0; i < layout.series.size(); ++i)
+      width_ += layout.size(i);
     values_.assign(static_cast<std::size_t>(info.n_steps) * width_, 0.0);
     file_.begin(info, layout);
     if (observer_) observer_->begin(info, layout);
@@ -30,7 +31,8 @@ class Tee final : public sim::Recorder {
     file_.record(step, values);
     if (observer_) observer_->record(step, values);
     double* out = &values_[static_cast<std::size_t>(step) * width_];
-    for (const auto& v : values) out = std::copy(v.begin(), v.end(), out);
+    for (const auto& v : values)
+      out = std::copy(v.begin(), v.end(), out);
     steps_ = step + 1;
   }
   void finish(const sim::RunSummary& summary) override {
@@ -51,13 +53,13 @@ class Tee final : public sim::Recorder {
     return h;
   }
 
- private:
+private:
   sim::Recorder& file_;
   sim::Recorder* observer_;
   const sim::ResultsLayout* layout_ = nullptr;
   std::size_t width_ = 0;
   int steps_ = 0;
-  std::vector<double> values_;  // [step][series values...]
+  std::vector<double> values_; // [step][series values...]
 };
 
 void write_checkpoint(const std::string& path, const sim::RunConfig& config,
@@ -92,7 +94,8 @@ RunOneResult run_impl(const sim::RunConfig& config, const sim::Registries& regis
   wo.compression = config.output.compression;
   wo.chunk_months = config.output.chunk_months;
   wo.run_id = options.run_id.empty() ? output::new_run_id() : options.run_id;
-  const std::string checkpoint = options.checkpoint.empty() ? options.output + ".ckpt" : options.checkpoint;
+  const std::string checkpoint =
+      options.checkpoint.empty() ? options.output + ".ckpt" : options.checkpoint;
 
   sim::Simulation simulation(config, registries);
   output::History past;
@@ -126,15 +129,15 @@ RunOneResult run_impl(const sim::RunConfig& config, const sim::Registries& regis
   if (result.outcome.interrupted) {
     write_checkpoint(checkpoint, config, options, wo.run_id, simulation, tee);
     result.checkpoint = checkpoint;
-    return result;  // the unfinished recorder removes its temporary file when destroyed
+    return result; // the unfinished recorder removes its temporary file when destroyed
   }
   std::error_code ec;
-  std::filesystem::remove(checkpoint, ec);  // the run is complete: its checkpoint is spent
+  std::filesystem::remove(checkpoint, ec); // the run is complete: its checkpoint is spent
   if (finished) finished(simulation);
   return result;
 }
 
-}  // namespace
+} // namespace
 
 RunOneResult run_one(const sim::RunConfig& config, const sim::Registries& registries,
                      const RunOneOptions& options,
@@ -163,4 +166,4 @@ RunOneResult resume_one(const std::string& checkpoint, const sim::Registries& re
   return run_impl(config, registries, options, finished, &reader);
 }
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools

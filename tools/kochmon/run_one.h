@@ -18,9 +18,9 @@
 namespace kochmon::tools {
 
 struct RunOneOptions {
-  std::string output;      // final file; written as output + ".tmp" and renamed when complete
-  int threads = 0;         // 0: all cores
-  std::string run_id;      // empty: a fresh one
+  std::string output; // final file; written as output + ".tmp" and renamed when complete
+  int threads = 0;    // 0: all cores
+  std::string run_id; // empty: a fresh one
   const std::atomic<bool>* stop = nullptr;
   std::function<void(int, int)> progress;
   //! Also sees every step (after the file does), e.g. to print a summary; may be null.
@@ -36,7 +36,7 @@ struct RunOneOptions {
 
 struct RunOneResult {
   sim::RunOutcome outcome;
-  std::string checkpoint;  // written when interrupted, else empty
+  std::string checkpoint; // written when interrupted, else empty
 };
 
 //! Simulates `config` and writes its HDF5 file; `finished` (optional) receives the finished
@@ -53,6 +53,6 @@ RunOneResult resume_one(const std::string& checkpoint, const sim::Registries& re
                         RunOneOptions options,
                         const std::function<void(const sim::Simulation&)>& finished = {});
 
-}  // namespace kochmon::tools
+} // namespace kochmon::tools
 
 #endif

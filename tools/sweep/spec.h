@@ -14,7 +14,6 @@
 
 #include "scenarios/load/diagnostics.h"
 #include "scenarios/load/tree.h"
-#include "scenarios/load/tree.h"
 #include "sim/api/registry.h"
 #include "sim/core/month.h"
 #include "tools/sweep/design.h"

@@ -1,12 +1,12 @@
+#include <filesystem>
+#include <fstream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "scenarios/load/loader.h"
 #include "agents/builtin.h"
+#include "scenarios/load/loader.h"
 #include "tests/unit/scenarios/fake_registry.h"
-
-#include <filesystem>
-#include <fstream>
 
 namespace kochmon::scenarios {
 namespace {
@@ -720,11 +720,11 @@ TEST(Inheritance, PlacesMergeByIdSoAVariantListsOnlyWhatItChanges) {
   EXPECT_EQ(cfg.regions[0].population, base.regions[0].population);
   EXPECT_EQ(cfg.regions[1].id, "south");
   EXPECT_DOUBLE_EQ(cfg.regions[1].unemployment.at(cfg.start), 0.2);
-  EXPECT_EQ(cfg.regions[1].population, base.regions[1].population);  // the rest kept
+  EXPECT_EQ(cfg.regions[1].population, base.regions[1].population); // the rest kept
   EXPECT_DOUBLE_EQ(cfg.destinations[0].cost_som.at(cfg.start), 1000);
   EXPECT_EQ(cfg.destinations[0].currency, "rub");
   std::filesystem::remove(variant);
 }
 
-}  // namespace
-}  // namespace kochmon::scenarios
+} // namespace
+} // namespace kochmon::scenarios

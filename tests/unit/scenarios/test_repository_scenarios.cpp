@@ -5,9 +5,8 @@
 #include <fstream>
 #include <string>
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "agents/builtin.h"
 #include "scenarios/load/loader.h"

@@ -1,7 +1,6 @@
-#include "sim/core/month.h"
-
 #include <gtest/gtest.h>
 
+#include "sim/core/month.h"
 #include "sim/core/series.h"
 
 namespace kochmon::sim {
@@ -20,7 +19,8 @@ TEST(Month, ParsesAndPrints) {
 
 TEST(Series, InterpolatesHoldsAndGrows) {
   Series s{{{Month::of(2010, 7).index, 100.0}, {Month::of(2011, 7).index, 112.0}},
-           Series::Mode::interpolate, 0.10};
+           Series::Mode::interpolate,
+           0.10};
   EXPECT_DOUBLE_EQ(s.at(Month::of(2009, 1)), 100.0);
   EXPECT_DOUBLE_EQ(s.at(Month::of(2011, 1)), 106.0);
   EXPECT_NEAR(s.at(Month::of(2012, 7)), 112.0 * 1.10, 1e-9);
@@ -28,4 +28,4 @@ TEST(Series, InterpolatesHoldsAndGrows) {
   EXPECT_DOUBLE_EQ(s.at(Month::of(2011, 1)), 100.0);
 }
 
-}  // namespace kochmon::sim
+} // namespace kochmon::sim

@@ -1,11 +1,11 @@
 // A run stopped at any step and restored into a fresh simulation continues bit-identically,
 // whatever the thread counts before and after.
 
-#include <gtest/gtest.h>
-#include <tbb/global_control.h>
-
 #include <cstring>
 #include <map>
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include "agents/builtin.h"
 #include "sim/engine/simulation.h"
@@ -15,7 +15,7 @@ namespace kochmon::sim {
 namespace {
 
 class MemoryState final : public StateWriter, public StateReader {
- public:
+public:
   void put(const std::string& name, std::span<const std::byte> bytes) override {
     arrays_[name].assign(bytes.begin(), bytes.end());
   }
@@ -36,7 +36,8 @@ RunConfig busy_config() {
   c.destinations[0].ban_shares = {0.5, 0.3, 0.2};
   RuleSpec nelm;
   nelm.rule = "nelm";
-  nelm.params = {{"b_nelm", 2.0}, {"rho", 2.0}, {"g", 1.0}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
+  nelm.params = {
+      {"b_nelm", 2.0}, {"rho", 2.0}, {"g", 1.0}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
   c.decision.rules.push_back(nelm);
   return c;
 }
@@ -68,13 +69,15 @@ TEST(Checkpoint, RestoredRunContinuesBitIdentically) {
         straight = tail(sim, c.n_steps() - stop_at);
       }
       {
-        tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(before));
+        tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
+                               static_cast<std::size_t>(before));
         Simulation sim(c, reg);
         tail(sim, stop_at);
         sim.save_state(state);
       }
       {
-        tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(after));
+        tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
+                               static_cast<std::size_t>(after));
         Simulation sim(c, reg);
         sim.restore_state(state);
         EXPECT_EQ(sim.steps_done(), stop_at);
@@ -101,5 +104,5 @@ TEST(Checkpoint, StateOfAnotherWorldIsRefused) {
   EXPECT_THROW(sim.restore_state(state), InputError);
 }
 
-}  // namespace
-}  // namespace kochmon::sim
+} // namespace
+} // namespace kochmon::sim

@@ -1,11 +1,11 @@
 // output/FORMAT.md's series table is the engine's ResultsLayout, written out: this test fails
 // when they differ (KOCHMON_UPDATE_FORMAT=1 rewrites the table).
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "agents/builtin.h"
 #include "sim/engine/simulation.h"
@@ -19,7 +19,8 @@ std::string table(const ResultsLayout& l) {
   out << "| series | axes (after time) | unit | meaning |\n|---|---|---|---|\n";
   for (const auto& s : l.series) {
     std::string axes;
-    for (int a : s.axes) axes += (axes.empty() ? "" : ", ") + l.axes[static_cast<std::size_t>(a)].name;
+    for (int a : s.axes)
+      axes += (axes.empty() ? "" : ", ") + l.axes[static_cast<std::size_t>(a)].name;
     out << "| `" << s.name << "` | " << (axes.empty() ? "—" : axes) << " | " << s.unit << " | "
         << s.description << " |\n";
   }
@@ -28,7 +29,7 @@ std::string table(const ResultsLayout& l) {
 
 TEST(FormatDoc, SeriesTableMatchesTheEngine) {
   auto c = tests::two_region_config(100, 1);
-  c.output.trajectories_sample = 0.1;  // include the optional trajectory series
+  c.output.trajectories_sample = 0.1; // include the optional trajectory series
   const auto reg = agents::builtin_registries();
   const Simulation sim(c, reg);
   const std::string want = table(sim.layout());
@@ -53,5 +54,5 @@ TEST(FormatDoc, SeriesTableMatchesTheEngine) {
          "./build/release/tests/kochmon_test_engine --gtest_filter=FormatDoc.*";
 }
 
-}  // namespace
-}  // namespace kochmon::sim
+} // namespace
+} // namespace kochmon::sim

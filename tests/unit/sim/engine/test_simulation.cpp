@@ -1,13 +1,12 @@
-#include "sim/engine/simulation.h"
-
-#include <gtest/gtest.h>
-#include <tbb/global_control.h>
-
 #include <cmath>
 #include <cstring>
 #include <numeric>
 
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
 #include "agents/builtin.h"
+#include "sim/engine/simulation.h"
 #include "tests/support/configs.h"
 
 namespace kochmon::sim {
@@ -15,11 +14,14 @@ namespace {
 
 using tests::two_region_config;
 
-double sum(std::span<const double> v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+double sum(std::span<const double> v) {
+  return std::accumulate(v.begin(), v.end(), 0.0);
+}
 
 //! Every value of every series over every step, concatenated.
 std::vector<double> run_all(const RunConfig& c, int threads) {
-  tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
+                         static_cast<std::size_t>(threads));
   const auto reg = agents::builtin_registries();
   Simulation sim(c, reg);
   std::vector<double> all;
@@ -49,9 +51,11 @@ TEST(Population, RegionalTotalsMatchInputsWithinSamplingError) {
   for (int r = 0; r < 2; ++r) {
     const double target = c.regions[static_cast<std::size_t>(r)].population;
     // Sizes are 1 + Poisson(m − 1): sd per household sqrt(m − 1); 4 sd of the total.
-    const double sd = std::sqrt(count[static_cast<std::size_t>(r)] * (c.regions[static_cast<std::size_t>(r)].household_size - 1));
+    const double sd = std::sqrt(count[static_cast<std::size_t>(r)] *
+                                (c.regions[static_cast<std::size_t>(r)].household_size - 1));
     EXPECT_NEAR(persons[static_cast<std::size_t>(r)], target, 4 * sd) << "region " << r;
-    EXPECT_DOUBLE_EQ(count[static_cast<std::size_t>(r)], std::llround(target / c.regions[static_cast<std::size_t>(r)].household_size));
+    EXPECT_DOUBLE_EQ(count[static_cast<std::size_t>(r)],
+                     std::llround(target / c.regions[static_cast<std::size_t>(r)].household_size));
   }
   // Scaled back: a 10% sample reports the same population (within sampling error).
   auto c10 = c;
@@ -105,10 +109,14 @@ RunConfig everything_config(const std::string& combine) {
   if (combine == "sequential") c.decision.combine_params = {{"whether", 2}, {"where", 0}};
   RuleSpec ht, nelm;
   ht.rule = "harris_todaro";
-  ht.params = {{"b_ht", 0.2}, {"horizon_months", 24}, {"discount_monthly", 0.99},
-               {"asc_internal", 0.0}, {"asc_foreign", 0.0}};
+  ht.params = {{"b_ht", 0.2},
+               {"horizon_months", 24},
+               {"discount_monthly", 0.99},
+               {"asc_internal", 0.0},
+               {"asc_foreign", 0.0}};
   nelm.rule = "nelm";
-  nelm.params = {{"b_nelm", 2.0}, {"rho", 2.0}, {"g", 1.0}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
+  nelm.params = {
+      {"b_nelm", 2.0}, {"rho", 2.0}, {"g", 1.0}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
   c.decision.rules.push_back(ht);
   c.decision.rules.push_back(nelm);
   c.destinations[0].detection_monthly = Series::constant(0.05);
@@ -137,7 +145,8 @@ TEST(Determinism, AllRulesAndFeaturesBitIdenticalAcrossThreadCounts) {
 TEST(DeterminismSanitizer, SmallWorldAllFeatures) {
   for (const std::string combine : {"logit", "sequential"}) {
     auto c = everything_config(combine);
-    for (auto& r : c.regions) r.population = 500 * r.household_size;
+    for (auto& r : c.regions)
+      r.population = 500 * r.household_size;
     c.end = c.start + 7;
     const auto one = run_all(c, 1);
     const auto two = run_all(c, 2);
@@ -162,14 +171,14 @@ TEST(Determinism, WorldSeedFixesThePopulationAcrossDynamicsSeeds) {
   auto c = two_region_config(2000, 1);
   const auto reg = agents::builtin_registries();
   Simulation s1(c, reg);
-  c.seed = 99;  // world_seed unchanged
+  c.seed = 99; // world_seed unchanged
   Simulation s2(c, reg);
   EXPECT_EQ(s1.world().households().size, s2.world().households().size);
   EXPECT_EQ(s1.world().households().wage_factor, s2.world().households().wage_factor);
 }
 
-}  // namespace
-}  // namespace kochmon::sim
+} // namespace
+} // namespace kochmon::sim
 
 namespace kochmon::sim {
 namespace {
@@ -181,13 +190,14 @@ TEST(Population, InitialStockAbroadMatchesTheScenario) {
   Simulation sim(c, reg);
   const auto& hh = sim.world().households();
   double away = 0;
-  for (std::size_t a = 0; a < hh.n_adults_total(); ++a) away += hh.status[a] == AdultStatus::away;
+  for (std::size_t a = 0; a < hh.n_adults_total(); ++a)
+    away += hh.status[a] == AdultStatus::away;
   // Binomial over ~96,000 adults with p ≈ 0.05: sd ≈ 68; 4 sd.
   EXPECT_NEAR(away, 5000, 4 * std::sqrt(5000.0));
   sim.step();
   const auto stock = sim.values(sim.series_index("stock"));
-  EXPECT_GT(sum(stock), 4500);  // they are still there after one month (returns ~2-10%)
-  EXPECT_GT(sum(sim.values(sim.series_index("remittances_som"))), 0);  // and they remit at once
+  EXPECT_GT(sum(stock), 4500); // they are still there after one month (returns ~2-10%)
+  EXPECT_GT(sum(sim.values(sim.series_index("remittances_som"))), 0); // and they remit at once
 }
 
 TEST(Decision, AttractivenessRaisesADestinationsShare) {
@@ -200,14 +210,14 @@ TEST(Decision, AttractivenessRaisesADestinationsShare) {
     for (int t = 0; t < cfg.n_steps(); ++t) {
       sim.step();
       const auto v = sim.values(dep);
-      n += v[2] + v[5];  // the foreign destination, from both regions
+      n += v[2] + v[5]; // the foreign destination, from both regions
     }
     return n;
   };
   const double base = departures_abroad(c);
   c.destinations[0].attractiveness = 1.0;
-  EXPECT_GT(departures_abroad(c), base * 1.15);  // same draws in both arms
+  EXPECT_GT(departures_abroad(c), base * 1.15); // same draws in both arms
 }
 
-}  // namespace
-}  // namespace kochmon::sim
+} // namespace
+} // namespace kochmon::sim
