@@ -36,13 +36,7 @@ void AnyAll::probabilities(const sim::CombineInput& in, std::span<double> p) con
     for (std::size_t d = 1; d < O; ++d)
       p[d] += share[d] / static_cast<double>(K);
   }
-  const double go = in.monthly_rate * (any_ ? 1.0 - none : every);
-  double sum = 0.0;
-  for (std::size_t d = 1; d < O; ++d) {
-    p[d] *= go;
-    sum += p[d];
-  }
-  p[0] = 1.0 - sum;
+  scale_to_go(p, in.monthly_rate * (any_ ? 1.0 - none : every));
 }
 
 } // namespace kochmon::agents

@@ -23,4 +23,13 @@ double rule_logit(const sim::CombineInput& in, std::size_t k, std::span<double> 
   return go / (go + std::exp(-v_max));
 }
 
+void scale_to_go(std::span<double> p, double go) {
+  double sum = 0.0;
+  for (std::size_t d = 1; d < p.size(); ++d) {
+    p[d] *= go;
+    sum += p[d];
+  }
+  p[0] = 1.0 - sum;
+}
+
 } // namespace kochmon::agents

@@ -15,6 +15,10 @@ namespace kochmon::agents {
 //! going given the household weighs a move, Σ exp(s_k(d)) / (1 + Σ exp(s_k(d))).
 double rule_logit(const sim::CombineInput& in, std::size_t k, std::span<double> share);
 
+//! Turns destination shares (p[1..], summing to one or zero) into choice probabilities: each
+//! share times the probability of going, and stay (p[0]) the rest.
+void scale_to_go(std::span<double> p, double go);
+
 } // namespace kochmon::agents
 
 #endif

@@ -30,12 +30,7 @@ void Sequential::probabilities(const sim::CombineInput& in, std::span<double> p)
   std::array<double, sim::MAX_OPTIONS> share{};
   const double go = in.monthly_rate * rule_logit(in, whether_, std::span<double>(share.data(), O));
   rule_logit(in, where_, p);
-  double sum = 0.0;
-  for (std::size_t d = 1; d < O; ++d) {
-    p[d] *= go;
-    sum += p[d];
-  }
-  p[0] = 1.0 - sum;
+  scale_to_go(p, go);
 }
 
 } // namespace kochmon::agents

@@ -47,11 +47,7 @@ std::optional<std::int64_t> integer(const Node& n, const std::string& shown, std
 }
 
 std::optional<std::string> text(const Node& n, const std::string& shown, Diagnostics& diag) {
-  if (!n.is_scalar()) {
-    diag.error(n.pos, shown, "expected a string, got " + n.describe());
-    return std::nullopt;
-  }
-  return n.scalar;
+  return sweep::spec_text(n, shown, diag);
 }
 
 bool check_keys(const Node& map, const std::string& shown, const std::vector<std::string>& allowed,

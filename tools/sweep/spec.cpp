@@ -37,11 +37,7 @@ public:
   }
 
   std::optional<std::string> string(const Node& n, const std::string& shown) {
-    if (!n.is_scalar()) {
-      diag_.error(n.pos, shown, "expected a string, got " + n.describe());
-      return std::nullopt;
-    }
-    return n.scalar;
+    return spec_text(n, shown, diag_);
   }
 
   std::optional<std::int64_t> integer(const Node& n, const std::string& shown, std::int64_t lo,
@@ -611,6 +607,14 @@ std::string check_against_base(const Spec& spec, const std::vector<Point>& point
 
 std::string sweep_hash(const Spec& spec, const std::string& base_resolved) {
   return text_hash(render(spec, false) + "\n---\n" + base_resolved);
+}
+
+std::optional<std::string> spec_text(const Node& n, const std::string& shown, Diagnostics& diag) {
+  if (!n.is_scalar()) {
+    diag.error(n.pos, shown, "expected a string, got " + n.describe());
+    return std::nullopt;
+  }
+  return n.scalar;
 }
 
 bool check_spec_keys(const Node& map, const std::string& shown,

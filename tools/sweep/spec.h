@@ -88,6 +88,10 @@ std::string sweep_hash(const Spec& spec, const std::string& base_resolved);
 //! The overrides of one run: the spec's `set:` then the point's parameter values.
 std::vector<std::string> run_overrides(const Spec& spec, const Point& point);
 
+//! A scalar as text, or an error "expected a string" at its position.
+std::optional<std::string> spec_text(const scenarios::Node& n, const std::string& shown,
+                                     scenarios::Diagnostics& diag);
+
 //! Reports the keys of `map` that are not in `allowed` (with the nearest allowed one); false
 //! when `map` is not a map. Shared by the sweep, validation and calibration specs.
 bool check_spec_keys(const scenarios::Node& map, const std::string& shown,

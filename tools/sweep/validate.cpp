@@ -51,11 +51,7 @@ std::optional<double> number(const Node& n, const std::string& shown, Diagnostic
 }
 
 std::optional<std::string> text(const Node& n, const std::string& shown, Diagnostics& diag) {
-  if (!n.is_scalar()) {
-    diag.error(n.pos, shown, "expected a string, got " + n.describe());
-    return std::nullopt;
-  }
-  return n.scalar;
+  return sweep::spec_text(n, shown, diag);
 }
 
 std::optional<int> year_of(const Node& n, const std::string& shown, Diagnostics& diag) {
