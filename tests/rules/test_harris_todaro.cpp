@@ -72,3 +72,19 @@ TEST(HarrisTodaro, EquilibriumMovesWithTheWageRatio) {
 
 } // namespace
 } // namespace kochmon::agents
+
+#include "scenarios/load/loader.h"
+
+namespace kochmon::agents {
+namespace {
+
+// The same closed economy as a scenario file a user can run and edit.
+TEST(HarrisTodaro, ExampleScenarioReachesTheEquilibrium) {
+  const auto reg = builtin_registries();
+  const auto c = scenarios::load_scenario(
+      std::string(KOCHMON_SOURCE_DIR) + "/scenarios/examples/two_region_ht.yaml", reg);
+  EXPECT_NEAR(mean_urban_u(c, 60), 0.4, 0.02 * 0.4);
+}
+
+}  // namespace
+}  // namespace kochmon::agents
