@@ -165,6 +165,18 @@ int run_command(const RunArgs& args) {
   return drive(&cfg, {}, args, registries);
 }
 
+//! Options `run` and `resume` share: threads, quiet, periodic checkpoints.
+void add_execution_options(CLI::App* cmd, RunArgs& args) {
+  cmd->add_option("--threads", args.threads,
+                  "Worker threads (0 = all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_flag("-q,--quiet", args.quiet, "No progress bar and no summary");
+  cmd->add_option("--checkpoint-every", args.checkpoint_every,
+                  "Write a checkpoint (FILE.h5.ckpt) every N months; one is always written when "
+                  "interrupted by SIGINT/SIGTERM")
+      ->check(CLI::Range(0, 100000));
+}
+
 } // namespace
 
 Action add_run_command(CLI::App& app) {
@@ -172,16 +184,9 @@ Action add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("run", "Simulate a scenario and write its trajectories to HDF5");
   cmd->add_option("scenario", args->scenario, "Scenario YAML file")->required();
   cmd->add_option("-o,--output", args->output, "Result file (default: runs/<name>-seed<seed>.h5)");
-  cmd->add_option("--threads", args->threads,
-                  "Worker threads (0 = all cores); results do not depend on it")
-      ->check(CLI::Range(0, 1024));
   cmd->add_option("--seed", args->seed, "Random seed, overrides the scenario's seed");
   cmd->add_option("--set", args->sets, "Override a scenario key: key.path=value (repeatable)");
-  cmd->add_flag("-q,--quiet", args->quiet, "No progress bar and no summary");
-  cmd->add_option("--checkpoint-every", args->checkpoint_every,
-                  "Write a checkpoint (FILE.h5.ckpt) every N months; one is always written when "
-                  "interrupted by SIGINT/SIGTERM")
-      ->check(CLI::Range(0, 100000));
+  add_execution_options(cmd, *args);
   return [cmd, args]() { return *cmd ? run_command(*args) : -1; };
 }
 
@@ -190,12 +195,7 @@ Action add_resume_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("resume", "Finish an interrupted run from its checkpoint");
   cmd->add_option("checkpoint", args->scenario, "Checkpoint file (FILE.h5.ckpt)")->required();
   cmd->add_option("-o,--output", args->output, "Result file (default: the interrupted run's)");
-  cmd->add_option("--threads", args->threads,
-                  "Worker threads (0 = all cores); results do not depend on it")
-      ->check(CLI::Range(0, 1024));
-  cmd->add_flag("-q,--quiet", args->quiet, "No progress bar and no summary");
-  cmd->add_option("--checkpoint-every", args->checkpoint_every, "Write a checkpoint every N months")
-      ->check(CLI::Range(0, 100000));
+  add_execution_options(cmd, *args);
   return [cmd, args]() {
     if (!*cmd) return -1;
     const auto registries = agents::builtin_registries();

@@ -20,7 +20,8 @@ namespace {
 
 constexpr std::uint64_t PURPOSE_BOOTSTRAP = 3;
 
-double variance(const std::vector<double>& v) {
+//! Σ (x − mean)², the common part of the population variance and the sample sd.
+double sum_sq_dev(const std::vector<double>& v) {
   double mean = 0;
   for (double x : v)
     mean += x;
@@ -28,19 +29,16 @@ double variance(const std::vector<double>& v) {
   double s = 0;
   for (double x : v)
     s += (x - mean) * (x - mean);
-  return s / static_cast<double>(v.size());
+  return s;
+}
+
+double variance(const std::vector<double>& v) {
+  return sum_sq_dev(v) / static_cast<double>(v.size());
 }
 
 double sd_sample(const std::vector<double>& v) {
   if (v.size() < 2) return 0;
-  double mean = 0;
-  for (double x : v)
-    mean += x;
-  mean /= static_cast<double>(v.size());
-  double s = 0;
-  for (double x : v)
-    s += (x - mean) * (x - mean);
-  return std::sqrt(s / static_cast<double>(v.size() - 1));
+  return std::sqrt(sum_sq_dev(v) / static_cast<double>(v.size() - 1));
 }
 
 // First (Saltelli 2010) and total (Jansen) order of parameter i over the blocks `rows`.
