@@ -56,7 +56,8 @@ public:
               static_cast<std::uint64_t>(purpose) << 32, 0}} {}
 
   //! Four fresh 64-bit words for block `index` (0, 1, ...).
-  r123::Philox4x64::ctr_type block(std::uint32_t index) const {
+  //! Always inlined: the hot loop makes one or two per household-month (tests/bench/PROFILE.md).
+  [[gnu::always_inline]] r123::Philox4x64::ctr_type block(std::uint32_t index) const {
     auto c = ctr_;
     c.v[2] |= index;
     return r123::Philox4x64{}(c, key_);

@@ -6,20 +6,6 @@
 #include <cstring>
 
 namespace kochmon::sim {
-namespace {
-// Bin of y: x = 1 + y/UNIT ≥ 1 written as 2^e·(1 + m/256 + ...): bin e·256 + m.
-constexpr double UNIT = 100.0;
-} // namespace
-
-int IncomeHistogram::bin(double y) {
-  const double x = 1.0 + std::max(0.0, y) / UNIT;
-  std::uint64_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
-  const auto e = static_cast<int>((bits >> 52) & 0x7FF) - 1023;
-  const auto m = static_cast<int>((bits >> 44) & 0xFF);
-  return std::min(BINS - 1, e * 256 + m);
-}
-
 double IncomeHistogram::edge(int b) {
   return UNIT * (std::ldexp(1.0 + (b % 256) / 256.0, b / 256) - 1.0);
 }
@@ -28,14 +14,6 @@ void IncomeHistogram::clear() {
   std::fill(count_.begin(), count_.end(), 0.0);
   std::fill(sum_.begin(), sum_.end(), 0.0);
   n_ = total_ = mean_rd_ = 0;
-}
-
-void IncomeHistogram::add(double y) {
-  const auto b = static_cast<std::size_t>(bin(y));
-  count_[b] += 1;
-  sum_[b] += y;
-  n_ += 1;
-  total_ += y;
 }
 
 void IncomeHistogram::finish() {

@@ -188,6 +188,7 @@ struct Simulation::Impl {
   std::vector<std::size_t> sampled;
 
   std::vector<std::size_t> chunk_begin, chunk_end; // chunks laid out within regions
+  std::vector<int> chunk_region;                   // the region of each chunk's block
 
   // --- step-start state, read-only while households are processed
   int t = 0;
@@ -206,6 +207,13 @@ struct Simulation::Impl {
   std::vector<double> wage_som_mean12; // D: mean of w_d·fx_d over the last 12 months
   std::vector<double> legal_share_d, permit_d, tax_d, legalise_d; // D, by the regime in force
   double training_share = 0, grant_som = 0, credit_som = 0, poverty_line = 0;
+  // Per-step tables for the hot loop, each the expression the household would evaluate.
+  std::vector<double> sep_r;             // R: home job loss s = f·u/(1−u)
+  std::vector<double> target_r;          // R: savings that meet a migrant's target, som
+  std::vector<double> business_income_r; // R: a business's monthly income, som
+  std::vector<double> find_rd;       // R × D × (trained, legal): P(finding a job abroad), ≤ 1
+  std::vector<double> hazard_rd;     // R × D × (long jobless, target met): return hazard
+  std::vector<double> net_d;         // D × legal: net monthly wage of an employed migrant, som
   std::vector<double> enforcement_d; // D: probability a ban stops a banned adult this month
   std::vector<double> amnesty_d;     // D: share of active bans lifted this month (events)
   bool amnesty_now = false;
@@ -248,6 +256,7 @@ struct Simulation::Impl {
       while (stop < H && stop - start < CHUNK && hh.region[stop] == hh.region[start])
         ++stop;
       chunk_begin.push_back(start);
+      chunk_region.push_back(hh.region[start]);
       chunk_end.push_back(stop);
       start = stop;
     }
@@ -308,6 +317,11 @@ struct Simulation::Impl {
     wage_som_mean12.assign(uD, 0.0);
     for (auto* v : {&legal_share_d, &permit_d, &tax_d, &legalise_d, &enforcement_d, &amnesty_d})
       v->assign(uD, 0.0);
+    for (auto* v : {&sep_r, &target_r, &business_income_r})
+      v->assign(uR, 0.0);
+    find_rd.assign(uR * uD * 4, 0.0);
+    hazard_rd.assign(uR * uD * 4, 0.0);
+    net_d.assign(uD * 2, 0.0);
     for (const auto& rule : rules)
       needs_rd = needs_rd || rule->needs_relative_deprivation();
     rd_hist.resize(uR);
@@ -487,7 +501,52 @@ struct Simulation::Impl {
         combinator->probabilities(in, std::span<double>(&region_probs[ur * uO], uO));
       }
     }
+    prepare_tables();
     build_rd_histograms();
+  }
+
+  // What a household of region r would compute about itself and destination d, once per step.
+  void prepare_tables() {
+    const auto& ab = cfg.abroad;
+    const auto uR = static_cast<std::size_t>(R), uD = static_cast<std::size_t>(D);
+    const double f = cfg.home_labour.job_finding_monthly;
+    for (std::size_t d = 0; d < uD; ++d) {
+      const double som_wage = env.w_d[d] * env.fx_d[d];
+      for (int legal = 0; legal < 2; ++legal)
+        net_d[d * 2 + static_cast<std::size_t>(legal)] = std::max(
+            0.0, som_wage * (1.0 - (legal ? tax_d[d] : 0.0)) - (legal ? permit_d[d] : 0.0));
+    }
+    for (std::size_t r = 0; r < uR; ++r) {
+      const double w_r = env.w_r[r];
+      const double u_r = u_eff[r];
+      sep_r[r] = f * u_r / std::max(1e-9, 1.0 - u_r);
+      target_r[r] = ab.savings_target_months * w_r;
+      business_income_r[r] = w_r * ab.business_income_factor;
+      const double P = P_r[r];
+      for (std::size_t d = 0; d < uD; ++d) {
+        const std::size_t rd = r * uD + d;
+        const double network_ln = P > 0 ? std::log1p(ab.network_scale * N_rd[rd] / P) : 0.0;
+        for (int trained = 0; trained < 2; ++trained)
+          for (int legal = 0; legal < 2; ++legal) {
+            double find = ab.job_finding_monthly * (1.0 - env.u_d[d]) *
+                          (1.0 + ab.network_job_effect * network_ln);
+            if (trained) find *= 1.0 + ab.training_job_effect;
+            if (!legal) find *= ab.illegal_job_factor;
+            find_rd[rd * 4 + static_cast<std::size_t>(trained * 2 + legal)] = std::min(1.0, find);
+          }
+        const double som_wage = env.w_d[d] * env.fx_d[d];
+        for (int long_jobless = 0; long_jobless < 2; ++long_jobless)
+          for (int target = 0; target < 2; ++target) {
+            double hazard = ab.return_monthly;
+            if (long_jobless) hazard += ab.return_unemployed_monthly;
+            if (target) hazard += ab.return_target_monthly;
+            if (wage_som_mean12[d] > 0)
+              hazard += ab.return_wage_fall * std::max(0.0, 1.0 - som_wage / wage_som_mean12[d]);
+            hazard += ab.return_grant_effect * grant_som / w_r;
+            hazard_rd[rd * 4 + static_cast<std::size_t>(long_jobless * 2 + target)] = hazard;
+          }
+      }
+    }
   }
 
   double wage_som_at(std::size_t d, Month m) const {
@@ -531,19 +590,90 @@ struct Simulation::Impl {
   }
 
   // --- 3: one household's month
-  void process_household(std::size_t h, double* part, double* scr, OptionView* hopt) {
+
+  //! One region's tallies over a chunk's households. Counts are integers (exact in any order);
+  //! sums keep household order, so flushing them into a zeroed partial gives the same bits as
+  //! adding each household's term to it directly. The arrays end with one spare slot per adult
+  //! that branch-free code counts "nobody" into (one per adult, so that consecutive counts do
+  //! not wait on each other's stores); they are never flushed.
+  struct Tally {
+    static constexpr std::size_t NONE_SL = MAX_OPTIONS * 4, NONE_BAN = MAX_OPTIONS;
+    std::int64_t hh = 0, hh_abroad = 0, persons = 0, members = 0, poor = 0, active = 0,
+                 unemployed = 0, business = 0, n_with = 0, n_without = 0;
+    double remit = 0, income = 0, var_with = 0, relvar_with = 0, var_without = 0,
+           relvar_without = 0;
+    std::array<std::int32_t, NONE_SL + MAX_ADULTS> stock_sl{}; // by destination, sex, illegal
+    std::array<std::int32_t, NONE_BAN + MAX_ADULTS> bans{};    // active bans, by destination
+  };
+
+  //! What one household's month adds to the tallies, gathered while its adults are visited.
+  struct HouseholdTally {
+    int away = 0, active = 0, unemployed = 0, business = 0;
+    bool abroad = false, established = false;
+    // Members away: destination, sex, illegal; unused entries point at the spare slot.
+    std::array<std::uint16_t, MAX_ADULTS> stock_sl{Tally::NONE_SL, Tally::NONE_SL + 1,
+                                                   Tally::NONE_SL + 2, Tally::NONE_SL + 3};
+  };
+
+  void flush(const Tally& x, std::size_t r, double* __restrict part) const {
+    const auto uD = static_cast<std::size_t>(D);
+    part[off.hh + r] += static_cast<double>(x.hh);
+    part[off.hh_abroad + r] += static_cast<double>(x.hh_abroad);
+    part[off.persons + r] += static_cast<double>(x.persons);
+    part[off.members + r] += static_cast<double>(x.members);
+    part[off.poor + r] += static_cast<double>(x.poor);
+    part[off.active + r] += static_cast<double>(x.active);
+    part[off.unemployed + r] += static_cast<double>(x.unemployed);
+    part[off.business + r] += static_cast<double>(x.business);
+    part[off.n_with + r] += static_cast<double>(x.n_with);
+    part[off.n_without + r] += static_cast<double>(x.n_without);
+    part[off.remit + r] += x.remit;
+    part[off.income + r] += x.income;
+    part[off.var_with + r] += x.var_with;
+    part[off.relvar_with + r] += x.relvar_with;
+    part[off.var_without + r] += x.var_without;
+    part[off.relvar_without + r] += x.relvar_without;
+    for (std::size_t d = 0; d < uD; ++d) {
+      std::int64_t stock = 0;
+      for (std::size_t i = 0; i < 4; ++i) {
+        stock += x.stock_sl[d * 4 + i];
+        part[off.stock_sl + (r * uD + d) * 4 + i] += x.stock_sl[d * 4 + i];
+      }
+      part[off.stock + r * uD + d] += static_cast<double>(stock);
+      part[off.bans + d] += x.bans[d];
+    }
+  }
+
+  // --- 3: the households of one chunk, in order.
+  //
+  // The hot loop (tests/bench/PROFILE.md). What depends only on the region or the destination
+  // was evaluated once in prepare_tables() by the same expressions, so these lookups give the
+  // same bits as evaluating them here. Each adult is visited once: the labour market and the
+  // tallies are branch-free (which status an adult has is as good as random to the branch
+  // predictor), and the month's tallies are gathered on the way and corrected for a departure.
+  void process_chunk(std::size_t begin, std::size_t end, int region, double* __restrict part,
+                     double* scr, OptionView* hopt) {
+    Tally home; // the chunk's region; households living elsewhere are tallied one by one
+    for (std::size_t h = begin; h < end; ++h)
+      process_household(h, region, home, part, scr, hopt);
+    flush(home, static_cast<std::size_t>(region), part);
+  }
+
+  void process_household(std::size_t h, int chunk_region, Tally& chunk_tally,
+                         double* __restrict part, double* scr, OptionView* hopt) {
     auto& hh = world.households();
     const auto& ab = cfg.abroad;
     const std::uint64_t seed = cfg.seed;
-    const auto uD = static_cast<std::size_t>(D), uR = static_cast<std::size_t>(R);
-    const auto uO = static_cast<std::size_t>(O);
+    const auto uD = static_cast<std::size_t>(D);
     const int r = hh.region[h];
     const auto ur = static_cast<std::size_t>(r);
     const std::size_t a0 = hh.first_adult[h];
     const int n_adults = hh.n_adults[h];
     const double w_r = env.w_r[ur];
     const double income_before = hh.income_som[h];
+    const float savings = hh.savings_som[h];
     double remit = 0, labour = 0;
+    HouseholdTally ht;
 
     // The month's own draws, one counter-based block: word 0 decides, word 1 is the income
     // shock, word 2 the home labour market (16 bits per adult), word 3 the details of a
@@ -557,7 +687,7 @@ struct Simulation::Impl {
     const double shock_factor = std::max(0.0, 1.0 + eps);
 
     // An amnesty lifts a share of the active bans (MODEL.md §7).
-    if (amnesty_now) {
+    if (amnesty_now) [[unlikely]] {
       const auto am = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::amnesty).block(0);
       for (int k = 0; k < n_adults; ++k) {
         const std::size_t a = a0 + static_cast<std::size_t>(k);
@@ -569,113 +699,78 @@ struct Simulation::Impl {
       }
     }
 
-    // Life abroad (MODEL.md §6).
-    for (int k = 0; k < n_adults; ++k) {
-      const std::size_t a = a0 + static_cast<std::size_t>(k);
-      if (hh.status[a] != AdultStatus::away) continue;
-      const int d = hh.dest[a];
-      const auto ud = static_cast<std::size_t>(d);
-      // One block per member abroad: job, detection, return; word 3 in 16-bit slices for
-      // regularising, the ban's length and starting a business.
-      const auto w = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::abroad_job)
-                         .block(static_cast<std::uint32_t>(k));
-      bool employed = (hh.away_flags[a] & AwayFlags::EMPLOYED) != 0;
-      bool legal = (hh.away_flags[a] & AwayFlags::LEGAL) != 0;
-      const bool trained = (hh.away_flags[a] & AwayFlags::TRAINED) != 0;
-      if (!legal && KeyedDraws::unit16(w.v[3], 0) < legalise_d[ud]) legal = true;
-      if (employed) {
-        employed = KeyedDraws::to_unit(w.v[0]) >= ab.job_loss_monthly;
-      } else {
-        const double P = P_r[ur];
-        const double network_ln =
-            P > 0 ? std::log1p(ab.network_scale * N_rd[ur * uD + ud] / P) : 0.0;
-        double find = ab.job_finding_monthly * (1.0 - env.u_d[ud]) *
-                      (1.0 + ab.network_job_effect * network_ln);
-        if (trained) find *= 1.0 + ab.training_job_effect;
-        if (!legal) find *= ab.illegal_job_factor;
-        employed = KeyedDraws::to_unit(w.v[0]) < std::min(1.0, find);
-      }
-      const bool expelled = !legal && KeyedDraws::to_unit(w.v[1]) < env.detect_d[ud];
-      const int jobless = employed ? 0 : std::min(255, hh.months_jobless[a] + 1);
-      const double som_wage = env.w_d[ud] * env.fx_d[ud];
-      double hazard = ab.return_monthly;
-      if (jobless >= ab.long_unemployed_months) hazard += ab.return_unemployed_monthly;
-      if (hh.savings_som[h] >= ab.savings_target_months * w_r) hazard += ab.return_target_monthly;
-      if (wage_som_mean12[ud] > 0)
-        hazard += ab.return_wage_fall * std::max(0.0, 1.0 - som_wage / wage_som_mean12[ud]);
-      hazard += ab.return_grant_effect * grant_som / w_r;
-      const bool returns = expelled || KeyedDraws::to_unit(w.v[2]) < hazard;
-      if (returns) {
-        part[off.ret + ur * uD + ud] += 1;
-        if (expelled) {
-          part[off.exp + ur * uD + ud] += 1;
-          // An entry ban of 3, 5 or 10 years with the destination's shares (MODEL.md §6).
-          if (world.is_foreign(d)) {
-            const auto& shares = cfg.destinations[ud - uR].ban_shares;
-            const double u = KeyedDraws::unit16(w.v[3], 1);
-            const int years = u < shares[0]                           ? 3
-                              : u < shares[0] + shares[1]             ? 5
-                              : u < shares[0] + shares[1] + shares[2] ? 10
-                                                                      : 0;
-            if (years > 0) {
-              hh.ban_dest[a] = static_cast<std::uint8_t>(d);
-              hh.ban_until[a] = static_cast<std::int16_t>(t + 1 + 12 * years);
-              part[off.new_bans + ud] += 1;
-            }
-          }
-        }
-        hh.status[a] = AdultStatus::home_unemployed;
-        hh.dest[a] = NO_DEST;
-        hh.away_flags[a] = 0;
-        hh.months_jobless[a] = 0;
-        // Returnees may start a business, more likely with savings (MODEL.md §6).
-        const double p_business = ab.business_base + ab.business_savings_effect *
-                                                         std::max(0.0f, hh.savings_som[h]) /
-                                                         (12.0 * w_r);
-        if (!expelled && KeyedDraws::unit16(w.v[3], 2) < p_business) {
-          hh.status[a] = AdultStatus::home_business;
-          part[off.new_business + ur] += 1;
-        }
-        continue;
-      }
-      hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) |
-                                                   (employed ? AwayFlags::EMPLOYED : 0) |
-                                                   (trained ? AwayFlags::TRAINED : 0));
-      hh.months_jobless[a] = static_cast<std::uint8_t>(jobless);
-      const double net = employed ? std::max(0.0, som_wage * (1.0 - (legal ? tax_d[ud] : 0.0)) -
-                                                      (legal ? permit_d[ud] : 0.0))
-                                  : 0.0;
-      const double smooth =
-          hh.earnings_abroad_som[a] + REMIT_SMOOTHING * (net - hh.earnings_abroad_som[a]);
-      hh.earnings_abroad_som[a] = static_cast<float>(smooth);
-      const double sent = ab.remit_share * smooth * (1.0 - env.fee_d[ud]);
-      remit += sent;
-      part[off.remit_src + ur * uD + ud] += sent;
-    }
-
-    // Home labour market: finding at f, losing at s = f·u/(1−u), so u is the steady state.
+    // Each adult: life abroad (MODEL.md §6), then the home labour market, where a returnee of
+    // this month already looks for work: finding at f, losing at s = f·u/(1−u), so u is the
+    // steady state.
     const double f = cfg.home_labour.job_finding_monthly;
-    const double u_r = u_eff[ur];
-    const double s = f * u_r / std::max(1e-9, 1.0 - u_r);
+    const double s = sep_r[ur];
+    const double business_income = business_income_r[ur];
+    const bool target_met = savings >= target_r[ur];
     for (int k = 0; k < n_adults; ++k) {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
-      const double u = KeyedDraws::unit16(hm.v[2], static_cast<unsigned>(k & 3));
-      switch (hh.status[a]) {
-      case AdultStatus::home_employed:
-        if (u < s) hh.status[a] = AdultStatus::home_unemployed;
-        break;
-      case AdultStatus::home_unemployed:
-        if (u < f) hh.status[a] = AdultStatus::home_employed;
-        break;
-      case AdultStatus::home_business:
-        if (u < s) hh.status[a] = AdultStatus::home_unemployed; // businesses fail too
-        break;
-      default:
-        break;
+      AdultStatus st = hh.status[a];
+      if (st == AdultStatus::away) {
+        const int d = hh.dest[a];
+        const auto ud = static_cast<std::size_t>(d);
+        const std::size_t rd = ur * uD + ud;
+        // One block per member abroad: job, detection, return; word 3 in 16-bit slices for
+        // regularising, the ban's length and starting a business.
+        const auto w = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::abroad_job)
+                           .block(static_cast<std::uint32_t>(k));
+        const std::uint8_t flags = hh.away_flags[a];
+        bool employed = (flags & AwayFlags::EMPLOYED) != 0;
+        bool legal = (flags & AwayFlags::LEGAL) != 0;
+        const bool trained = (flags & AwayFlags::TRAINED) != 0;
+        legal = legal || KeyedDraws::unit16(w.v[3], 0) < legalise_d[ud];
+        const double u_job = KeyedDraws::to_unit(w.v[0]);
+        employed = employed ? u_job >= ab.job_loss_monthly
+                            : u_job < find_rd[rd * 4 + (trained ? 2 : 0) + (legal ? 1 : 0)];
+        const bool expelled = !legal && KeyedDraws::to_unit(w.v[1]) < env.detect_d[ud];
+        const int jobless = employed ? 0 : std::min(255, hh.months_jobless[a] + 1);
+        const bool long_jobless = jobless >= ab.long_unemployed_months;
+        const double hazard = hazard_rd[rd * 4 + (long_jobless ? 2 : 0) + (target_met ? 1 : 0)];
+        if (expelled || KeyedDraws::to_unit(w.v[2]) < hazard) [[unlikely]] {
+          st = come_home(h, a, d, w, expelled, part);
+        } else {
+          hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) |
+                                                       (employed ? AwayFlags::EMPLOYED : 0) |
+                                                       (trained ? AwayFlags::TRAINED : 0));
+          hh.months_jobless[a] = static_cast<std::uint8_t>(jobless);
+          const double net = employed ? net_d[ud * 2 + (legal ? 1 : 0)] : 0.0;
+          const double smooth =
+              hh.earnings_abroad_som[a] + REMIT_SMOOTHING * (net - hh.earnings_abroad_som[a]);
+          hh.earnings_abroad_som[a] = static_cast<float>(smooth);
+          const double sent = ab.remit_share * smooth * (1.0 - env.fee_d[ud]);
+          remit += sent;
+          part[off.remit_src + rd] += sent;
+          const bool foreign = world.is_foreign(d);
+          ht.abroad = ht.abroad || foreign;
+          ht.established =
+              ht.established || (foreign && t - hh.since_step[a] >= ESTABLISHED_MONTHS);
+          ht.stock_sl[static_cast<std::size_t>(ht.away)] = stock_sl_code(hh, a, d, legal);
+          ++ht.away;
+        }
       }
-      if (hh.status[a] == AdultStatus::home_employed) labour += w_r * hh.wage_factor[a];
-      if (hh.status[a] == AdultStatus::home_business) labour += w_r * ab.business_income_factor;
+      if (st != AdultStatus::away) {
+        // Branch-free: which transition applies is a select, not a jump.
+        const double u = KeyedDraws::unit16(hm.v[2], static_cast<unsigned>(k & 3));
+        const bool emp = st == AdultStatus::home_employed, une = st == AdultStatus::home_unemployed,
+                   bus = st == AdultStatus::home_business;
+        const bool lose = (emp || bus) && u < s; // businesses fail too
+        const bool find = une && u < f;
+        st = lose ? AdultStatus::home_unemployed : find ? AdultStatus::home_employed : st;
+        hh.status[a] = st;
+        // Adding 0.0 leaves a non-negative sum's bits unchanged.
+        labour += st == AdultStatus::home_employed ? w_r * hh.wage_factor[a] : 0.0;
+        labour += st == AdultStatus::home_business ? business_income : 0.0;
+        ht.active += st != AdultStatus::inactive;
+        ht.unemployed += st == AdultStatus::home_unemployed;
+        ht.business += st == AdultStatus::home_business;
+      }
+      const bool banned_now = hh.ban_dest[a] != NO_DEST && hh.ban_until[a] > t + 1;
+      ++chunk_tally.bans[banned_now ? hh.ban_dest[a] : Tally::NONE_BAN + static_cast<unsigned>(k)];
     }
+    const int home = n_adults - ht.away;
 
     // Income and savings (MODEL.md §4).
     const double farm = hh.land_ha[h] * env.farm_som_per_ha[ur];
@@ -687,181 +782,244 @@ struct Simulation::Impl {
     hh.income_mean_som[h] = static_cast<float>(mean_prev + INCOME_SMOOTHING * dev);
     hh.income_var[h] = static_cast<float>((1.0 - INCOME_SMOOTHING) *
                                           (hh.income_var[h] + INCOME_SMOOTHING * dev * dev));
-    hh.savings_som[h] += static_cast<float>(cfg.population.savings_rate * income);
+    hh.savings_som[h] = savings + static_cast<float>(cfg.population.savings_rate * income);
 
     // The decision (MODEL.md §5).
-    int home = 0;
-    for (int k = 0; k < n_adults; ++k)
-      home += hh.status[a0 + static_cast<std::size_t>(k)] != AdultStatus::away;
     int region_now = r;
     // One keyed draw decides. Every combinator keeps the probability of going at or below the
     // monthly rate, and the options are laid out "go" first, so a household whose draw is at
     // or above the rate stays without any rule being consulted (most households, most months).
     const double u_decide = KeyedDraws::to_unit(hm.v[0]);
-    int choice = 0;
-    if (home > 0 && u_decide < cfg.decision.monthly_rate) {
-      const double rd = needs_rd ? rd_hist[ur].relative_deprivation(income_before) : 0.0;
-      // Which options this household can take: bans on every adult at home (unless this
-      // month's attempt slips through, e.g. under a new name before fingerprinting), liquidity.
-      bool restricted = false;
-      std::array<bool, MAX_OPTIONS> blocked{};
-      const double u_slip = KeyedDraws::unit16(hm.v[3], 3);
-      for (int d = 0; d < D; ++d) {
-        const auto ud = static_cast<std::size_t>(d);
-        bool all_banned = true;
-        for (int k = 0; k < n_adults && all_banned; ++k) {
-          const std::size_t a = a0 + static_cast<std::size_t>(k);
-          if (hh.status[a] == AdultStatus::away) continue;
-          all_banned = banned(hh, a, d, u_slip);
+    if (home > 0 && u_decide < cfg.decision.monthly_rate) [[unlikely]] {
+      const int choice =
+          decide(h, hm, u_decide, income_before, income, farm * shock_factor, home, scr, hopt);
+      if (choice > 0) region_now = depart(h, hm, choice - 1, ht, part);
+    }
+    if (region_now == chunk_region) [[likely]] {
+      tally(h, income, remit, ht, chunk_tally);
+    } else {
+      Tally one;
+      tally(h, income, remit, ht, one);
+      flush(one, static_cast<std::size_t>(region_now), part);
+    }
+  }
+
+  //! The stock tally's slot of adult a away at d: destination, sex, illegal.
+  static std::uint16_t stock_sl_code(const Households& hh, std::size_t a, int d, bool legal) {
+    return static_cast<std::uint16_t>((d * 2 + (Traits::woman(hh.traits[a]) ? 1 : 0)) * 2 +
+                                      (legal ? 0 : 1));
+  }
+
+  //! Adult a returns from d this month (expelled, or by the return hazard); returns the new
+  //! status at home.
+  AdultStatus come_home(std::size_t h, std::size_t a, int d, const r123::Philox4x64::ctr_type& w,
+                        bool expelled, double* __restrict part) {
+    auto& hh = world.households();
+    const auto& ab = cfg.abroad;
+    const auto uD = static_cast<std::size_t>(D), uR = static_cast<std::size_t>(R);
+    const auto ur = static_cast<std::size_t>(hh.region[h]);
+    const auto ud = static_cast<std::size_t>(d);
+    const std::size_t rd = ur * uD + ud;
+    part[off.ret + rd] += 1;
+    if (expelled) {
+      part[off.exp + rd] += 1;
+      // An entry ban of 3, 5 or 10 years with the destination's shares (MODEL.md §6).
+      if (world.is_foreign(d)) {
+        const auto& shares = cfg.destinations[ud - uR].ban_shares;
+        const double u = KeyedDraws::unit16(w.v[3], 1);
+        const int years = u < shares[0]                           ? 3
+                          : u < shares[0] + shares[1]             ? 5
+                          : u < shares[0] + shares[1] + shares[2] ? 10
+                                                                  : 0;
+        if (years > 0) {
+          hh.ban_dest[a] = static_cast<std::uint8_t>(d);
+          hh.ban_until[a] = static_cast<std::int16_t>(t + 1 + 12 * years);
+          part[off.new_bans + ud] += 1;
         }
-        const bool broke =
-            cfg.decision.liquidity_constraint && hh.savings_som[h] + credit_som < env.c_d[ud];
-        blocked[1 + ud] = all_banned || broke;
-        restricted = restricted || ((all_banned || broke) && options[ur * uO + 1 + ud].available);
       }
-      const double* p;
-      if (any_household_rule || restricted) {
-        std::copy_n(&options[ur * uO], uO, hopt);
+    }
+    hh.status[a] = AdultStatus::home_unemployed;
+    hh.dest[a] = NO_DEST;
+    hh.away_flags[a] = 0;
+    hh.months_jobless[a] = 0;
+    // Returnees may start a business, more likely with savings (MODEL.md §6). The savings are
+    // those at the start of the month (not yet updated by this month's income).
+    const double p_business = ab.business_base + ab.business_savings_effect *
+                                                     std::max(0.0f, hh.savings_som[h]) /
+                                                     (12.0 * env.w_r[ur]);
+    if (!expelled && KeyedDraws::unit16(w.v[3], 2) < p_business) {
+      hh.status[a] = AdultStatus::home_business;
+      part[off.new_business + ur] += 1;
+    }
+    return hh.status[a];
+  }
+
+  //! The choice of a household whose decision draw is below the monthly rate: 0 stays, o > 0
+  //! goes to destination o − 1.
+  int decide(std::size_t h, const r123::Philox4x64::ctr_type& hm, double u_decide,
+             double income_before, double income, double farm_income, int home, double* scr,
+             OptionView* hopt) {
+    const auto& hh = world.households();
+    const auto uO = static_cast<std::size_t>(O);
+    const auto ur = static_cast<std::size_t>(hh.region[h]);
+    const std::size_t a0 = hh.first_adult[h];
+    const int n_adults = hh.n_adults[h];
+    const double rd = needs_rd ? rd_hist[ur].relative_deprivation(income_before) : 0.0;
+    // Which options this household can take: bans on every adult at home (unless this
+    // month's attempt slips through, e.g. under a new name before fingerprinting), liquidity.
+    bool restricted = false;
+    std::array<bool, MAX_OPTIONS> blocked{};
+    const double u_slip = KeyedDraws::unit16(hm.v[3], 3);
+    for (int d = 0; d < D; ++d) {
+      const auto ud = static_cast<std::size_t>(d);
+      bool all_banned = true;
+      for (int k = 0; k < n_adults && all_banned; ++k) {
+        const std::size_t a = a0 + static_cast<std::size_t>(k);
+        if (hh.status[a] == AdultStatus::away) continue;
+        all_banned = banned(hh, a, d, u_slip);
+      }
+      const bool broke =
+          cfg.decision.liquidity_constraint && hh.savings_som[h] + credit_som < env.c_d[ud];
+      blocked[1 + ud] = all_banned || broke;
+      restricted = restricted || ((all_banned || broke) && options[ur * uO + 1 + ud].available);
+    }
+    const double* p;
+    if (any_household_rule || restricted) {
+      // The region's options, or a copy with this household's blocked ones taken out.
+      const OptionView* opts = &options[ur * uO];
+      if (restricted) {
+        std::copy_n(opts, uO, hopt);
         for (std::size_t o = 1; o < uO; ++o)
           hopt[o].available = hopt[o].available && !blocked[o];
-        HouseholdView view;
-        view.size = hh.size[h];
-        view.adults_home = home;
-        view.adults_away = n_adults - home;
-        view.land_ha = hh.land_ha[h];
-        view.farm_income_som = farm * shock_factor;
-        view.income_som = income;
-        view.income_mean_som = hh.income_mean_som[h];
-        view.income_var = hh.income_var[h];
-        view.savings_som = hh.savings_som[h];
-        view.relative_deprivation = rd;
-        const RegionContext ctx{cfg.start + t, t, origins[ur],
-                                std::span<const OptionView>(hopt, uO)};
-        const DecisionContext dctx{ctx, view};
-        const std::size_t K = rules.size();
-        for (std::size_t k = 0; k < K; ++k) {
-          if (rules[k]->uses_household())
-            rules[k]->score(dctx, std::span<const double>(&base_scores[(ur * K + k) * uO], uO),
-                            std::span<double>(scr + k * uO, uO));
-          else
-            std::copy_n(&base_scores[(ur * K + k) * uO], uO, scr + k * uO);
-        }
-        const CombineInput in{std::span<const double>(scr, K * uO), weights, ctx.options,
-                              cfg.decision.monthly_rate};
-        combinator->probabilities(in, std::span<double>(scr + K * uO, uO));
-        p = scr + K * uO;
-      } else {
-        p = &region_probs[ur * uO];
+        opts = hopt;
       }
-      // Inverse CDF over the destinations; what is left above them is stay.
-      double u = u_decide;
-      for (int o = 1; o < O; ++o) {
-        if (u < p[o]) {
-          choice = o;
-          break;
-        }
-        u -= p[o];
+      HouseholdView view;
+      view.size = hh.size[h];
+      view.adults_home = home;
+      view.adults_away = n_adults - home;
+      view.land_ha = hh.land_ha[h];
+      view.farm_income_som = farm_income;
+      view.income_som = income;
+      view.income_mean_som = hh.income_mean_som[h];
+      view.income_var = hh.income_var[h];
+      view.savings_som = hh.savings_som[h];
+      view.relative_deprivation = rd;
+      const RegionContext ctx{cfg.start + t, t, origins[ur], std::span<const OptionView>(opts, uO)};
+      const DecisionContext dctx{ctx, view};
+      const std::size_t K = rules.size();
+      for (std::size_t k = 0; k < K; ++k) {
+        if (rules[k]->uses_household())
+          rules[k]->score(dctx, std::span<const double>(&base_scores[(ur * K + k) * uO], uO),
+                          std::span<double>(scr + k * uO, uO));
+        else
+          std::copy_n(&base_scores[(ur * K + k) * uO], uO, scr + k * uO);
       }
+      const CombineInput in{std::span<const double>(scr, K * uO), weights, ctx.options,
+                            cfg.decision.monthly_rate};
+      combinator->probabilities(in, std::span<double>(scr + K * uO, uO));
+      p = scr + K * uO;
+    } else {
+      p = &region_probs[ur * uO];
     }
-    {
-      if (choice > 0) {
-        const int d = choice - 1;
-        const auto ud = static_cast<std::size_t>(d);
-        if (!world.is_foreign(d) &&
-            cfg.decision.internal_move == DecisionConfig::InternalMove::household) {
-          hh.region[h] = static_cast<std::uint8_t>(d); // the whole household moves
-          region_now = d;
-          part[off.moves + ur * uR + ud] += hh.size[h];
-        } else {
-          // One adult at home who is not banned from d goes, picked uniformly.
-          const double u_slip = KeyedDraws::unit16(hm.v[3], 3);
-          int eligible = 0;
-          for (int k = 0; k < n_adults; ++k) {
-            const std::size_t a = a0 + static_cast<std::size_t>(k);
-            eligible += hh.status[a] != AdultStatus::away && !banned(hh, a, d, u_slip);
-          }
-          int pick = static_cast<int>(KeyedDraws::unit16(hm.v[3], 0) * eligible);
-          std::size_t a = a0;
-          for (int k = 0; k < n_adults; ++k) {
-            a = a0 + static_cast<std::size_t>(k);
-            if (hh.status[a] == AdultStatus::away || banned(hh, a, d, u_slip)) continue;
-            if (pick-- == 0) break;
-          }
-          KOCHMON_ASSERT(eligible > 0, "a blocked destination was chosen");
-          // Someone going despite a ban goes under a new name: never legally.
-          const bool evading = hh.ban_dest[a] == d && hh.ban_until[a] > t;
-          const bool legal = !evading && KeyedDraws::unit16(hm.v[3], 1) < legal_share_d[ud];
-          const bool trained = KeyedDraws::unit16(hm.v[3], 2) < training_share;
-          hh.status[a] = AdultStatus::away;
-          hh.dest[a] = static_cast<std::uint8_t>(d);
-          hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) |
-                                                       (trained ? AwayFlags::TRAINED : 0));
-          hh.since_step[a] = static_cast<std::int16_t>(t);
-          hh.months_jobless[a] = 0;
-          hh.earnings_abroad_som[a] = 0;
-          hh.savings_som[h] -= static_cast<float>(env.c_d[ud]);
-          part[off.dep + ur * uD + ud] += 1;
-          if (!world.is_foreign(d)) part[off.moves + ur * uR + ud] += 1;
-        }
-      }
+    // Inverse CDF over the destinations; what is left above them is stay.
+    double u = u_decide;
+    for (int o = 1; o < O; ++o) {
+      if (u < p[o]) return o;
+      u -= p[o];
     }
+    return 0;
+  }
 
-    // This month's tallies, by the household's region at the end of the month.
-    const auto un = static_cast<std::size_t>(region_now);
-    int away = 0;
-    bool abroad = false, established = false;
+  //! A departure to d: the whole household moves (internal moves by household), or one adult
+  //! at home who is not banned from d goes, picked uniformly. Returns the region at the end.
+  int depart(std::size_t h, const r123::Philox4x64::ctr_type& hm, int d, HouseholdTally& ht,
+             double* __restrict part) {
+    auto& hh = world.households();
+    const auto uD = static_cast<std::size_t>(D), uR = static_cast<std::size_t>(R);
+    const int r = hh.region[h];
+    const auto ur = static_cast<std::size_t>(r);
+    const auto ud = static_cast<std::size_t>(d);
+    const std::size_t a0 = hh.first_adult[h];
+    const int n_adults = hh.n_adults[h];
+    if (!world.is_foreign(d) &&
+        cfg.decision.internal_move == DecisionConfig::InternalMove::household) {
+      hh.region[h] = static_cast<std::uint8_t>(d);
+      part[off.moves + ur * uR + ud] += hh.size[h];
+      return d;
+    }
+    const double u_slip = KeyedDraws::unit16(hm.v[3], 3);
+    int eligible = 0;
     for (int k = 0; k < n_adults; ++k) {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
-      if (hh.ban_dest[a] != NO_DEST && hh.ban_until[a] > t + 1)
-        part[off.bans + hh.ban_dest[a]] += 1;
-      switch (hh.status[a]) {
-      case AdultStatus::away: {
-        ++away;
-        const std::size_t d = hh.dest[a];
-        const bool foreign = world.is_foreign(static_cast<int>(d));
-        abroad = abroad || foreign;
-        established = established || (foreign && t - hh.since_step[a] >= ESTABLISHED_MONTHS);
-        part[off.stock + un * uD + d] += 1;
-        const std::size_t sex = Traits::woman(hh.traits[a]) ? 1 : 0;
-        const std::size_t illegal = (hh.away_flags[a] & AwayFlags::LEGAL) ? 0 : 1;
-        part[off.stock_sl + ((un * uD + d) * 2 + sex) * 2 + illegal] += 1;
-        break;
-      }
-      case AdultStatus::home_employed:
-        part[off.active + un] += 1;
-        break;
-      case AdultStatus::home_business:
-        part[off.active + un] += 1;
-        part[off.business + un] += 1;
-        break;
-      case AdultStatus::home_unemployed:
-        part[off.active + un] += 1;
-        part[off.unemployed + un] += 1;
-        break;
-      case AdultStatus::inactive:
-        break;
-      }
+      eligible += hh.status[a] != AdultStatus::away && !banned(hh, a, d, u_slip);
     }
-    part[off.remit + un] += remit;
-    part[off.hh + un] += 1;
-    part[off.hh_abroad + un] += abroad ? 1 : 0;
-    part[off.persons + un] += hh.size[h] - away;
-    part[off.members + un] += hh.size[h];
-    part[off.income + un] += income;
-    if (income / hh.size[h] < poverty_line) part[off.poor + un] += hh.size[h];
+    int pick = static_cast<int>(KeyedDraws::unit16(hm.v[3], 0) * eligible);
+    std::size_t a = a0;
+    for (int k = 0; k < n_adults; ++k) {
+      a = a0 + static_cast<std::size_t>(k);
+      if (hh.status[a] == AdultStatus::away || banned(hh, a, d, u_slip)) continue;
+      if (pick-- == 0) break;
+    }
+    KOCHMON_ASSERT(eligible > 0, "a blocked destination was chosen");
+    // The tallies counted a at home.
+    const AdultStatus was = hh.status[a];
+    ht.active -= was != AdultStatus::inactive;
+    ht.unemployed -= was == AdultStatus::home_unemployed;
+    ht.business -= was == AdultStatus::home_business;
+    // Someone going despite a ban goes under a new name: never legally.
+    const bool evading = hh.ban_dest[a] == d && hh.ban_until[a] > t;
+    const bool legal = !evading && KeyedDraws::unit16(hm.v[3], 1) < legal_share_d[ud];
+    const bool trained = KeyedDraws::unit16(hm.v[3], 2) < training_share;
+    hh.status[a] = AdultStatus::away;
+    hh.dest[a] = static_cast<std::uint8_t>(d);
+    hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) |
+                                                 (trained ? AwayFlags::TRAINED : 0));
+    hh.since_step[a] = static_cast<std::int16_t>(t);
+    hh.months_jobless[a] = 0;
+    hh.earnings_abroad_som[a] = 0;
+    hh.savings_som[h] -= static_cast<float>(env.c_d[ud]);
+    part[off.dep + ur * uD + ud] += 1;
+    if (!world.is_foreign(d)) part[off.moves + ur * uR + ud] += 1;
+    ht.abroad = ht.abroad || world.is_foreign(d); // a new departure is not established
+    ht.stock_sl[static_cast<std::size_t>(ht.away)] = stock_sl_code(hh, a, d, legal);
+    ++ht.away;
+    return r;
+  }
+
+  //! This month's tallies, into those of the household's region at the end of the month.
+  void tally(std::size_t h, double income, double remit, const HouseholdTally& ht, Tally& x) const {
+    const auto& hh = world.households();
+    // The members away, branch-free: unused entries count into the spare slot.
+    for (int k = 0; k < MAX_ADULTS; ++k)
+      ++x.stock_sl[k < ht.away ? ht.stock_sl[static_cast<std::size_t>(k)]
+                               : Tally::NONE_SL + static_cast<unsigned>(k)];
+    const int size = hh.size[h];
+    x.active += ht.active;
+    x.unemployed += ht.unemployed;
+    x.business += ht.business;
+    x.remit += remit;
+    x.hh += 1;
+    x.hh_abroad += ht.abroad ? 1 : 0;
+    x.persons += size - ht.away;
+    x.members += size;
+    x.income += income;
+    x.poor += income / size < poverty_line ? size : 0;
     // NELM diagnostics compare the income risk of established migrant households with that of
     // households with nobody away; the months around a departure are a planned change of
     // income, not risk, and are left out of both.
-    const double m = hh.income_mean_som[h];
-    const double relvar = m > 0 ? hh.income_var[h] / (m * m) : 0.0;
-    if (established) {
-      part[off.var_with + un] += hh.income_var[h];
-      part[off.relvar_with + un] += relvar;
-      part[off.n_with + un] += 1;
-    } else if (away == 0) {
-      part[off.var_without + un] += hh.income_var[h];
-      part[off.relvar_without + un] += relvar;
-      part[off.n_without + un] += 1;
+    if (ht.established || ht.away == 0) {
+      const double m = hh.income_mean_som[h];
+      const double v = hh.income_var[h];
+      const double relvar = m > 0 ? v / (m * m) : 0.0;
+      if (ht.established) {
+        x.var_with += v;
+        x.relvar_with += relvar;
+        ++x.n_with;
+      } else {
+        x.var_without += v;
+        x.relvar_without += relvar;
+        ++x.n_without;
+      }
     }
   }
 
@@ -984,16 +1142,15 @@ struct Simulation::Impl {
   void step(std::vector<std::vector<double>>& values) {
     prepare();
     std::fill(partials.begin(), partials.end(), 0.0);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunk_begin.size(), 1),
-                      [&](const auto& range) {
-                        for (std::size_t c = range.begin(); c != range.end(); ++c) {
-                          double* part = &partials[c * off.size];
-                          double* scr = &scratch[c * scratch_size];
-                          OptionView* hopt = &scratch_options[c * static_cast<std::size_t>(O)];
-                          for (std::size_t h = chunk_begin[c]; h < chunk_end[c]; ++h)
-                            process_household(h, part, scr, hopt);
-                        }
-                      });
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, chunk_begin.size(), 1), [&](const auto& range) {
+          for (std::size_t c = range.begin(); c != range.end(); ++c) {
+            double* part = &partials[c * off.size];
+            double* scr = &scratch[c * scratch_size];
+            OptionView* hopt = &scratch_options[c * static_cast<std::size_t>(O)];
+            process_chunk(chunk_begin[c], chunk_end[c], chunk_region[c], part, scr, hopt);
+          }
+        });
     reduce(values);
     ++t;
   }
