@@ -591,17 +591,20 @@ struct Simulation::Impl {
 
   // --- 3: one household's month
 
-  //! One region's tallies over a chunk's households. Counts are integers (exact in any order);
+  //! One region's tallies over some households. Counts are integers (exact in any order);
   //! sums keep household order, so flushing them into a zeroed partial gives the same bits as
-  //! adding each household's term to it directly. The arrays end with one spare slot per adult
-  //! that branch-free code counts "nobody" into (one per adult, so that consecutive counts do
-  //! not wait on each other's stores); they are never flushed.
+  //! adding each household's term to it directly.
   struct Tally {
-    static constexpr std::size_t NONE_SL = MAX_OPTIONS * 4, NONE_BAN = MAX_OPTIONS;
     std::int64_t hh = 0, hh_abroad = 0, persons = 0, members = 0, poor = 0, active = 0,
                  unemployed = 0, business = 0, n_with = 0, n_without = 0;
     double remit = 0, income = 0, var_with = 0, relvar_with = 0, var_without = 0,
            relvar_without = 0;
+  };
+  //! A chunk's counts of members away (in the chunk's region) and of active bans. The arrays
+  //! end with one spare slot per adult that branch-free code counts "nobody" into (one per
+  //! adult, so that consecutive counts do not wait on each other's stores); never flushed.
+  struct Counts {
+    static constexpr std::size_t NONE_SL = MAX_OPTIONS * 4, NONE_BAN = MAX_OPTIONS;
     std::array<std::int32_t, NONE_SL + MAX_ADULTS> stock_sl{}; // by destination, sex, illegal
     std::array<std::int32_t, NONE_BAN + MAX_ADULTS> bans{};    // active bans, by destination
   };
@@ -611,12 +614,10 @@ struct Simulation::Impl {
     int away = 0, active = 0, unemployed = 0, business = 0;
     bool abroad = false, established = false;
     // Members away: destination, sex, illegal; unused entries point at the spare slot.
-    std::array<std::uint16_t, MAX_ADULTS> stock_sl{Tally::NONE_SL, Tally::NONE_SL + 1,
-                                                   Tally::NONE_SL + 2, Tally::NONE_SL + 3};
+    std::array<std::uint16_t, MAX_ADULTS> stock_sl{};
   };
 
   void flush(const Tally& x, std::size_t r, double* __restrict part) const {
-    const auto uD = static_cast<std::size_t>(D);
     part[off.hh + r] += static_cast<double>(x.hh);
     part[off.hh_abroad + r] += static_cast<double>(x.hh_abroad);
     part[off.persons + r] += static_cast<double>(x.persons);
@@ -633,6 +634,10 @@ struct Simulation::Impl {
     part[off.relvar_with + r] += x.relvar_with;
     part[off.var_without + r] += x.var_without;
     part[off.relvar_without + r] += x.relvar_without;
+  }
+
+  void flush(const Counts& x, std::size_t r, double* __restrict part) const {
+    const auto uD = static_cast<std::size_t>(D);
     for (std::size_t d = 0; d < uD; ++d) {
       std::int64_t stock = 0;
       for (std::size_t i = 0; i < 4; ++i) {
@@ -648,18 +653,21 @@ struct Simulation::Impl {
   //
   // The hot loop (tests/bench/PROFILE.md). What depends only on the region or the destination
   // was evaluated once in prepare_tables() by the same expressions, so these lookups give the
-  // same bits as evaluating them here. Each adult is visited once: the labour market and the
-  // tallies are branch-free (which status an adult has is as good as random to the branch
-  // predictor), and the month's tallies are gathered on the way and corrected for a departure.
+  // same bits as evaluating them here. Each adult is visited once (which status an adult has
+  // is as good as random to the branch predictor, so every extra loop over the adults costs
+  // mispredictions), and the month's tallies are gathered on the way and corrected for a
+  // departure.
   void process_chunk(std::size_t begin, std::size_t end, int region, double* __restrict part,
                      double* scr, OptionView* hopt) {
     Tally home; // the chunk's region; households living elsewhere are tallied one by one
+    Counts counts;
     for (std::size_t h = begin; h < end; ++h)
-      process_household(h, region, home, part, scr, hopt);
+      process_household(h, region, home, counts, part, scr, hopt);
     flush(home, static_cast<std::size_t>(region), part);
+    flush(counts, static_cast<std::size_t>(region), part);
   }
 
-  void process_household(std::size_t h, int chunk_region, Tally& chunk_tally,
+  void process_household(std::size_t h, int chunk_region, Tally& chunk_tally, Counts& counts,
                          double* __restrict part, double* scr, OptionView* hopt) {
     auto& hh = world.households();
     const auto& ab = cfg.abroad;
@@ -768,7 +776,7 @@ struct Simulation::Impl {
         ht.business += st == AdultStatus::home_business;
       }
       const bool banned_now = hh.ban_dest[a] != NO_DEST && hh.ban_until[a] > t + 1;
-      ++chunk_tally.bans[banned_now ? hh.ban_dest[a] : Tally::NONE_BAN + static_cast<unsigned>(k)];
+      ++counts.bans[banned_now ? hh.ban_dest[a] : Counts::NONE_BAN + static_cast<unsigned>(k)];
     }
     const int home = n_adults - ht.away;
 
@@ -797,10 +805,20 @@ struct Simulation::Impl {
     }
     if (region_now == chunk_region) [[likely]] {
       tally(h, income, remit, ht, chunk_tally);
+      // The members away, branch-free: unused entries count into the spare slots.
+      for (int k = 0; k < MAX_ADULTS; ++k)
+        ++counts.stock_sl[k < ht.away ? ht.stock_sl[static_cast<std::size_t>(k)]
+                                      : Counts::NONE_SL + static_cast<unsigned>(k)];
     } else {
+      const auto un = static_cast<std::size_t>(region_now);
       Tally one;
       tally(h, income, remit, ht, one);
-      flush(one, static_cast<std::size_t>(region_now), part);
+      flush(one, un, part);
+      for (int k = 0; k < ht.away; ++k) {
+        const std::size_t code = ht.stock_sl[static_cast<std::size_t>(k)];
+        part[off.stock_sl + un * uD * 4 + code] += 1;
+        part[off.stock + un * uD + code / 4] += 1;
+      }
     }
   }
 
@@ -989,10 +1007,6 @@ struct Simulation::Impl {
   //! This month's tallies, into those of the household's region at the end of the month.
   void tally(std::size_t h, double income, double remit, const HouseholdTally& ht, Tally& x) const {
     const auto& hh = world.households();
-    // The members away, branch-free: unused entries count into the spare slot.
-    for (int k = 0; k < MAX_ADULTS; ++k)
-      ++x.stock_sl[k < ht.away ? ht.stock_sl[static_cast<std::size_t>(k)]
-                               : Tally::NONE_SL + static_cast<unsigned>(k)];
     const int size = hh.size[h];
     x.active += ht.active;
     x.unemployed += ht.unemployed;
