@@ -12,7 +12,7 @@ sim::PluginInfo PushPull::info() {
           "s_pp(d) = b_wage·ln(w_d·fx_d / w_r) + b_unemp·(u_r − u_d) + b_network·ln(1 + "
           "k_network·N_rd/P_r)"
           " − b_cost·c_d/w_r − b_dist·dist_rd/1000 km + b_poverty·poverty_r + b_land·shortage_h"
-          " − b_farm·farm_h/w_r + asc_internal|foreign + attractiveness_d",
+          " − b_farm·farm_h/w_r − b_away·away_h + asc_internal|foreign + attractiveness_d",
           "§5",
           {
               {"b_wage", 1.0, 0, 20, "1", "Weight of the log wage ratio ln(w_d·fx_d / w_r)."},
@@ -30,6 +30,10 @@ sim::PluginInfo PushPull::info() {
               {"b_farm", 0.2, 0, 20, "per month of home wage",
                "Hold of the household's farm income, in months of home wage (farm_h / w_r): more "
                "productive land keeps people home."},
+              {"b_away", 0.0, 0, 20, "per member away",
+               "Hold of the members already away (abroad or in another region), away_h: a "
+               "household that has sent someone, and lives on the remittances with fewer hands "
+               "at home, is less likely to send another."},
               {"asc_internal", -1.0, -50, 50, "1",
                "Constant for internal destinations: the intervening obstacles of a move within the "
                "country."},
@@ -42,7 +46,7 @@ PushPull::PushPull(const sim::Params& p)
     : b_wage_(p.at("b_wage")), b_unemp_(p.at("b_unemp")), b_network_(p.at("b_network")),
       k_network_(p.at("k_network")), b_cost_(p.at("b_cost")), b_dist_(p.at("b_dist")),
       b_poverty_(p.at("b_poverty")), b_land_(p.at("b_land")), land_need_ha_(p.at("land_need_ha")),
-      b_farm_(p.at("b_farm")), asc_internal_(p.at("asc_internal")),
+      b_farm_(p.at("b_farm")), b_away_(p.at("b_away")), asc_internal_(p.at("asc_internal")),
       asc_foreign_(p.at("asc_foreign")) {}
 
 void PushPull::score_region(const sim::RegionContext& ctx, std::span<double> s) const {
@@ -65,7 +69,8 @@ void PushPull::score(const sim::DecisionContext& ctx, std::span<const double> ba
                      std::span<double> s) const {
   const double shortage = std::max(0.0, land_need_ha_ - ctx.household.land_ha);
   const double w_r = ctx.region.origin.w_r;
-  const double push = b_land_ * shortage - b_farm_ * ctx.household.farm_income_som / w_r;
+  const double push = b_land_ * shortage - b_farm_ * ctx.household.farm_income_som / w_r -
+                      b_away_ * ctx.household.adults_away;
   s[0] = base[0];
   for (std::size_t i = 1; i < s.size(); ++i)
     s[i] = base[i] + push;

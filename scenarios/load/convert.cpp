@@ -238,6 +238,7 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
         rc.move_cost_som = series(r, "move_cost_som", "regions[]", shown, ctx);
         rc.shock_sd = num(r, "shock_sd");
         rc.attractiveness = num(r, "attractiveness");
+        rc.internal_exit = num(r, "internal_exit");
         rc.jobs_growth_pct = num(r, "jobs_growth_pct");
         if (rc.jobs_growth_pct != 0 && !rc.urban)
           diag.error(at(r, "jobs_growth_pct").pos, shown + ".jobs_growth_pct",

@@ -110,6 +110,14 @@ std::vector<Key> place_keys() {
        .meaning = "A constant added to this region's score as a destination by every built-in "
                   "rule: what the rules do not see (the capital's services, familiarity); a "
                   "calibration parameter."},
+      {.path = "regions[].internal_exit",
+       .type = Type::number,
+       .default_value = "0",
+       .range = closed(-50, 50),
+       .unit = "1",
+       .meaning = "A constant added by every built-in rule to the score of each move from this "
+                  "region to another region (not abroad): how much more or less its households "
+                  "leave for other oblasts than the rules' terms say; a calibration parameter."},
       {.path = "regions[].shock_sd",
        .type = Type::number,
        .default_value = "0.05",

@@ -34,8 +34,8 @@ struct OptionView {
   double sigma2_d =
       0; // relative variance of a migrant's remittances (unemployment, expulsion, exchange rate)
   double corr_rd = 0; // correlation of the destination's risk with the origin's income shocks
-  double asc_d =
-      0; // the scenario's attractiveness of d (language, history, ...), added by every rule
+  double asc_d = 0;   // the scenario's attractiveness of d (language, history, ...), added by every
+                    // rule; for a move to another region, plus the origin's internal_exit
 };
 
 //! The origin region this month.

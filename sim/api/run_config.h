@@ -43,6 +43,7 @@ struct RegionConfig {
   Series farm_income_som_per_ha; // monthly farm income per hectare
   Series move_cost_som = Series::constant(5000); // cost of moving here from another region
   double attractiveness = 0;  // constant added to this region's score as a destination
+  double internal_exit = 0;   // constant added to every move from this region to another region
   double shock_sd = 0.05;     // sd of the region's common monthly income-shock innovation
   double jobs_growth_pct = 0; // urban regions: annual growth of the stock of jobs, percent
 };

@@ -486,8 +486,8 @@ struct Simulation::Impl {
         v.sigma2_d =
             v.u_d / std::max(1e-9, 1.0 - v.u_d) + (1.0 - v.legal_d) * v.detect_d + fx_vol * fx_vol;
         v.corr_rd = corr;
-        v.asc_d =
-            v.foreign ? cfg.destinations[ud - uR].attractiveness : cfg.regions[ud].attractiveness;
+        v.asc_d = v.foreign ? cfg.destinations[ud - uR].attractiveness
+                            : cfg.regions[ud].attractiveness + cfg.regions[ur].internal_exit;
       }
       const RegionContext ctx{m, t, o, std::span<const OptionView>(opt, uO)};
       for (std::size_t k = 0; k < rules.size(); ++k) {

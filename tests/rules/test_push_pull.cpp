@@ -112,6 +112,29 @@ TEST(PushPull, LandShortagePushesOnlyWhenShort) {
   EXPECT_GT(s[1], base[1]);
 }
 
+TEST(PushPull, MembersAwayHoldTheHouseholdOnlyWithBAway) {
+  Fixture f;
+  const sim::RegionContext ctx{sim::Month::of(2010, 1), 0, f.origin, f.options};
+  sim::HouseholdView none, two;
+  none.land_ha = two.land_ha = 2.0;
+  two.adults_away = 2;
+  std::vector<double> base(2), s_none(2), s_two(2);
+  const PushPull off(defaults()); // b_away 0 by default: who is away does not matter
+  off.score_region(ctx, base);
+  off.score(sim::DecisionContext{ctx, none}, base, s_none);
+  off.score(sim::DecisionContext{ctx, two}, base, s_two);
+  EXPECT_DOUBLE_EQ(s_two[1], s_none[1]);
+  auto p = defaults();
+  p["b_away"] = 0.5;
+  const PushPull on(p);
+  EXPECT_TRUE(on.uses_household());
+  on.score_region(ctx, base);
+  on.score(sim::DecisionContext{ctx, none}, base, s_none);
+  on.score(sim::DecisionContext{ctx, two}, base, s_two);
+  EXPECT_DOUBLE_EQ(s_two[1], s_none[1] - 2 * 0.5); // b_away per member away
+  EXPECT_DOUBLE_EQ(s_two[0], s_none[0]);           // stay is not moved
+}
+
 // --- in a simulation
 
 double departures_abroad(const sim::RunConfig& c) {
@@ -145,6 +168,11 @@ TEST(PushPullSimulation, MoreMigrationWithLargerWageRatioLowerCostLargerNetwork)
   c = base_cfg;
   c.decision.rules[0].params["b_network"] = 3.0;
   EXPECT_GT(departures_abroad(c), base * 1.05);
+
+  // A household with a member away sends another less readily.
+  c = base_cfg;
+  c.decision.rules[0].params["b_away"] = 2.0;
+  EXPECT_LT(departures_abroad(c), base);
 }
 
 TEST(PushPullSimulation, NoNetFlowWithoutDifferentials) {

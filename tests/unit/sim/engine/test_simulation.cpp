@@ -219,5 +219,36 @@ TEST(Decision, AttractivenessRaisesADestinationsShare) {
   EXPECT_GT(departures_abroad(c), base * 1.15); // same draws in both arms
 }
 
+// regions[].internal_exit raises the moves out of that region to other regions, and only those.
+TEST(Simulation, InternalExitRaisesMovesOutOfThatRegionOnly) {
+  RunConfig c = two_region_config(5000, 24);
+  c.decision.internal_move = DecisionConfig::InternalMove::household;
+  const auto reg = agents::builtin_registries();
+  struct Moves {
+    double out_of_0 = 0, out_of_1 = 0;
+  };
+  auto moves = [&](const RunConfig& cfg) {
+    Simulation sim(cfg, reg);
+    Moves m;
+    const std::size_t mv = sim.series_index("internal_moves"); // region × region, persons
+    for (int t = 0; t < cfg.n_steps(); ++t) {
+      sim.step();
+      const auto v = sim.values(mv);
+      m.out_of_0 += v[0 * 2 + 1];
+      m.out_of_1 += v[1 * 2 + 0];
+    }
+    return m;
+  };
+  const Moves base = moves(c);
+  ASSERT_GT(base.out_of_0, 0);
+  ASSERT_GT(base.out_of_1, 0);
+  c.regions[0].internal_exit = 1.0;
+  const Moves more = moves(c);
+  EXPECT_GT(more.out_of_0, base.out_of_0 * 1.5); // e^1 ≈ 2.7 times the odds
+  // Region 1's households see no change in their options' scores; the counts differ only by
+  // the households that moved into region 1 from region 0 (their draws, their choices).
+  EXPECT_NEAR(more.out_of_1, base.out_of_1, 0.25 * base.out_of_1);
+}
+
 } // namespace
 } // namespace kochmon::sim
