@@ -885,10 +885,18 @@ struct Simulation::Impl {
     const double rd = needs_rd ? rd_hist[ur].relative_deprivation(income_before) : 0.0;
     // Which options this household can take: bans on every adult at home (unless this
     // month's attempt slips through, e.g. under a new name before fingerprinting), liquidity.
+    // Most households have no adult at home under a ban, and then (without a liquidity
+    // constraint) nothing is blocked: the loop over destinations is skipped.
+    bool any_ban = false;
+    for (int k = 0; k < n_adults; ++k) {
+      const std::size_t a = a0 + static_cast<std::size_t>(k);
+      any_ban = any_ban || (hh.status[a] != AdultStatus::away && hh.ban_dest[a] != NO_DEST &&
+                            hh.ban_until[a] > t);
+    }
     bool restricted = false;
     std::array<bool, MAX_OPTIONS> blocked{};
     const double u_slip = KeyedDraws::unit16(hm.v[3], 3);
-    for (int d = 0; d < D; ++d) {
+    for (int d = 0; (any_ban || cfg.decision.liquidity_constraint) && d < D; ++d) {
       const auto ud = static_cast<std::size_t>(d);
       bool all_banned = true;
       for (int k = 0; k < n_adults && all_banned; ++k) {
