@@ -95,9 +95,13 @@ TEST(Determinism, ThreadCountsGiveBitIdenticalSeries) {
 }
 
 //! Every rule, the logit combinator, bans, regimes, shocks, an urban labour market, household
-//! moves, the liquidity constraint with credit, and trajectories.
+//! moves, the regional constants of internal moves, push-pull's hold of members away, the
+//! liquidity constraint with credit, and trajectories.
 RunConfig everything_config(const std::string& combine) {
   auto c = two_region_config(4000, 30);
+  c.regions[0].internal_exit = 0.5;
+  c.regions[1].attractiveness = -0.3;
+  c.decision.rules[0].params["b_away"] = 0.5;
   c.regions[0].urban = true;
   c.regions[0].jobs_growth_pct = 1.0;
   c.regions[1].shock_sd = 0.1;
