@@ -76,7 +76,11 @@ public:
   //! Standard normal from one word, by the inverse normal CDF (Acklam's rational
   //! approximation, relative error below 1.2e-9): one draw, no logarithm in the central 95%.
   static double normal(std::uint64_t bits) {
-    const double p = (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53; // (0, 1)
+    // p = (k + 1/2) 2^-53 in (0, 1). The largest k, 2^53 - 1, would round to p = 1 (and an
+    // infinite draw): it takes the value of 2^53 - 2 (tests/unit/sim/core/test_rng.cpp).
+    constexpr std::uint64_t K_MAX = (std::uint64_t{1} << 53) - 2;
+    const std::uint64_t k = (bits >> 11) < K_MAX ? (bits >> 11) : K_MAX;
+    const double p = (static_cast<double>(k) + 0.5) * 0x1.0p-53;
     constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
     constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,

@@ -14,7 +14,7 @@ from kochmon_testlib import check, finish, kochmon, png_is_not_blank, tiny_run, 
 
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
 if not chromium:
-    print("skipped: chromium is not installed (tools/test.sh installs Debian's chromium)")
+    print("kochmon-skip: chromium is not installed (tools/test.sh installs Debian's chromium)")
     sys.exit(77)
 
 d = workdir("browser")

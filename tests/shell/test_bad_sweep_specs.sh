@@ -6,7 +6,7 @@ set -uo pipefail
 bin=${KOCHMON_BIN:?KOCHMON_BIN is the kochmon binary}
 src=${KOCHMON_SOURCE_DIR:?KOCHMON_SOURCE_DIR is the source tree}
 if ! "$bin" sweep --help > /dev/null 2>&1; then
-  echo "SKIP: this kochmon has no sweep command"
+  echo "kochmon-skip: this kochmon has no sweep command"
   exit 77
 fi
 work=$(mktemp -d)

@@ -4,7 +4,7 @@
 # libFuzzer, or when KOCHMON_SKIP_FUZZ=1 (quick runs). KOCHMON_FUZZ_SECONDS changes the time.
 set -euo pipefail
 if [[ ${KOCHMON_SKIP_FUZZ:-0} == 1 ]]; then
-  echo "SKIP: KOCHMON_SKIP_FUZZ=1"
+  echo "kochmon-skip: KOCHMON_SKIP_FUZZ=1"
   exit 77
 fi
 src=${KOCHMON_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}

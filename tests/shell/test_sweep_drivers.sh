@@ -34,8 +34,9 @@ grep -q "'seed: 2024', is now 'seed: 2025'" <<<"$out" || fail "changed spec diff
 
 # MPI, when this kochmon has it and mpirun works here.
 if ! command -v mpirun >/dev/null; then
-  echo "note: mpirun not found; MPI part skipped"
-  exit 0
+  # ctest "Skipped" (SKIP_RETURN_CODE 77), listed with this reason at the end of tools/test.sh.
+  echo "kochmon-skip: mpirun not found, so the MPI driver was not tested (local and shards passed)"
+  exit 77
 fi
 export OMPI_MCA_rmaps_base_oversubscribe=1
 if ! timeout 120 mpirun --allow-run-as-root --oversubscribe -np 3 "$KOCHMON_BIN" sweep "$SPEC" -o "$WORK/mpi" -q; then

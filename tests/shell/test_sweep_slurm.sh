@@ -7,7 +7,7 @@
 source "$(dirname "$0")/sweep_common.sh"
 
 skip() {
-  echo "SKIP: $*"
+  echo "kochmon-skip: $*"
   exit 77
 }
 [[ $(id -u) -eq 0 ]] || skip "the SLURM test starts slurmctld and slurmd and needs root"

@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 if ! mount -t tmpfs -o size=64k tmpfs "$mnt" 2> "$work/mount.err"; then
-  echo "SKIP: cannot mount a tmpfs (needs root): $(cat "$work/mount.err")"
+  echo "kochmon-skip: cannot mount a tmpfs (needs root): $(cat "$work/mount.err")"
   exit 77
 fi
 fail=0

@@ -4,7 +4,9 @@
 // Small worlds built in code, for engine and rule tests that must not depend on the loader.
 
 #include "agents/rules/push_pull.h"
+#include "sim/api/registry.h"
 #include "sim/api/run_config.h"
+#include "tests/bench/bench_world.h"
 
 namespace kochmon::tests {
 
@@ -108,6 +110,37 @@ inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int month
   c.abroad.return_target_monthly = 0;
   c.abroad.business_base = 0;
   c.abroad.business_savings_effect = 0;
+  return c;
+}
+
+//! Every feature of the engine at once, for the determinism, checkpoint and sanitizer tests:
+//! the benchmark country (nine regions, two urban; Russia, Kazakhstan and "other", so banned
+//! migrants re-route) with all three rules under `combine`, entry bans enforced with
+//! probability 0.7 then 0.95 (the evasion path), regime switches in months 5 and 8, an amnesty
+//! in month 9, household moves with regional constants, push-pull's hold of members away, the
+//! liquidity constraint with credit, training, return grants, trajectories, and an initial
+//! stock abroad at every destination. `households_per_region` households in each region (at
+//! scale 1), so a region holds several chunks of the parallel step when it is large.
+inline sim::RunConfig every_feature_config(const sim::Registries& reg, const std::string& combine,
+                                           double households_per_region, int months) {
+  bench::CountryOptions o;
+  o.months = months;
+  o.all_rules = true;
+  o.combine = combine;
+  o.every_feature = true;
+  sim::RunConfig c = bench::country_config(reg, o);
+  double persons = 0;
+  for (auto& r : c.regions) {
+    r.population = households_per_region * r.household_size;
+    persons += r.population;
+  }
+  c.regions[0].internal_exit = 0.5;
+  c.regions[1].attractiveness = -0.3;
+  c.decision.rules[0].params["b_away"] = 0.5;
+  const double initial_share[] = {0.03, 0.01, 0.003}; // of all persons, per destination
+  for (std::size_t d = 0; d < c.destinations.size(); ++d)
+    c.destinations[d].initial_stock = initial_share[d] * persons;
+  c.output.trajectories_sample = 0.02;
   return c;
 }
 

@@ -123,6 +123,49 @@ def list_series(path):
         }
 
 
+#: Names the hashing scheme of series_digest; part of what is hashed, so a change to the
+#: scheme changes every digest (and needs a new tests/golden/series_sha256.txt).
+SERIES_DIGEST_SCHEME = b"kochmon-series-sha256/1"
+
+
+def series_digest(path):
+    """SHA-256 (hex) of the numbers of /series, independent of how HDF5 stored them.
+
+    Hashes every dataset under /series (nested groups included) in sorted order of its path
+    below /series: the path (UTF-8), the dtype as little-endian numpy type string ("<f8"), the
+    shape and the raw little-endian bytes of the values (C order), each field prefixed by its
+    length as a little-endian uint64. Not hashed: attributes, /meta (run id, timestamps,
+    threads, git revision, wall time), /axes, chunking and compression. Two runs with equal
+    digests have bit-identical series (NaN payloads included). Used by the golden digests
+    (tests/golden/series_sha256.txt, tools/dev/golden_digests.py).
+    """
+    import hashlib
+    import struct
+
+    def field(h, data):
+        h.update(struct.pack("<Q", len(data)))
+        h.update(data)
+
+    with h5py.File(path, "r") as f:
+        check_filetype(f)
+        names = []
+        f["series"].visititems(lambda n, obj: names.append(n) if isinstance(obj, h5py.Dataset)
+                               else None)
+        h = hashlib.sha256()
+        field(h, SERIES_DIGEST_SCHEME)
+        for name in sorted(names):
+            dset = f["series"][name]
+            if dset.dtype.kind not in "biufc":
+                raise ValueError(f"{path}: /series/{name} has dtype {dset.dtype}, not numeric")
+            dtype = dset.dtype.newbyteorder("<")
+            values = np.ascontiguousarray(dset[()], dtype=dtype)
+            field(h, name.encode("utf-8"))
+            field(h, dtype.str.encode("ascii"))
+            field(h, struct.pack(f"<{len(dset.shape)}Q", *dset.shape))
+            field(h, values.tobytes(order="C"))
+        return h.hexdigest()
+
+
 # ---------------------------------------------------------------------------------------------
 # Aggregates, xarray, validation, sweeps and scenario differences (issue #8). Everything below
 # builds on read_meta / read_series, so the functions above stay the reference readers.

@@ -20,14 +20,14 @@ targets=("$@")
 
 cxx=${CLANGXX:-clang++-14}
 if ! command -v "$cxx" > /dev/null; then
-  echo "fuzz.sh: $cxx not found; apt-get install clang-14 libclang-rt-14-dev" >&2
+  echo "kochmon-skip: $cxx not found; apt-get install clang-14 libclang-rt-14-dev"
   exit 77
 fi
 out=$root/build/fuzz
 mkdir -p "$out/obj" "$out/artifacts"
 if ! echo 'extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }' |
   "$cxx" -fsanitize=fuzzer -x c++ - -o "$out/probe" 2> "$out/probe.log"; then
-  echo "fuzz.sh: $cxx cannot link libFuzzer (apt-get install libclang-rt-14-dev):" >&2
+  echo "kochmon-skip: $cxx cannot link libFuzzer (apt-get install libclang-rt-14-dev)"
   cat "$out/probe.log" >&2
   exit 77
 fi

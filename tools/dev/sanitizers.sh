@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# The checkers of issue #7, each with its wall time:
+# The checkers of issues #7 and #12, each with its wall time:
 #  1. the `asan` preset (AddressSanitizer + UndefinedBehaviorSanitizer, -fno-sanitize-recover=all):
 #     configure, build, and the whole ctest suite except tests labelled `slow`, the fuzzing
-#     test (tools/dev/fuzz.sh runs it with its own sanitizer build) and the SLURM/MPI sweep
-#     drivers (they time processes, which ASan slows several-fold);
-#  2. the `tsan` preset (ThreadSanitizer): builds the engine tests and runs the thread-count
-#     determinism tests (Determinism.*), which drive the parallel step with 1, 2 and more
-#     threads. Debian's libtbb is not instrumented, so TSan also reports races inside the TBB
-#     scheduler; a report counts only when its top frame is in our code (STYLE.md §9).
+#     test (tools/dev/fuzz.sh runs it with its own sanitizer build), the SLURM/MPI sweep
+#     drivers (they time processes, which ASan slows several-fold) and the statistical
+#     scenario tests (hundreds of runs);
+#  2. the `tsan` preset (ThreadSanitizer), linked against oneTBB built with -fsanitize=thread
+#     from Debian's source package (tools/dev/tbb_tsan.sh, cached), so that TSan sees TBB's
+#     own synchronisation: the ctest tests labelled `tsan` (tests/CMakeLists.txt: the parallel
+#     step with every feature, checkpoints, the sweep drivers and the calibration pool). Any
+#     report fails the pass (halt_on_error); a false positive in a library we do not build
+#     gets a suppression in tools/dev/tsan.supp naming the library frame and the reason.
 #
 #   tools/dev/sanitizers.sh [asan|tsan]...      (default: both)
 #
-# Exit 1 when a test fails, a sanitizer reports in our code, or a build fails.
+# Exit 1 when a test fails, a sanitizer reports, or a build fails.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 steps=("$@")
@@ -24,7 +27,7 @@ timed() {
   local t0=$SECONDS
   "$@"
   local rc=$?
-  echo "sanitizers.sh: $label: $((SECONDS - t0)) s (exit $rc)"
+  echo "sanitizers.sh: $label: $((SECONDS - t0)) s (exit $rc)" >&2
   return $rc
 }
 
@@ -36,30 +39,22 @@ run_asan() {
     -E '^(shell\.test_(fuzz|sweep_slurm|sweep_drivers|sweep_kill)|python\.test_scenarios_kyrgyzstan)$'
 }
 
+# The TSan build must load the instrumented oneTBB, not Debian's (which would bring back the
+# false reports of uninstrumented task hand-offs).
+check_tsan_tbb() {
+  local lib
+  lib=$(ldd build/tsan/tests/kochmon_test_engine | awk '/libtbb\.so/ { print $3 }')
+  if [[ $lib != "$tbb_prefix"/* ]]; then
+    echo "sanitizers.sh: the TSan build loads $lib, not the instrumented oneTBB in $tbb_prefix" >&2
+    return 1
+  fi
+}
+
 run_tsan() {
-  local log=build/tsan/tsan-reports
-  rm -f "$log".*
-  TSAN_OPTIONS="halt_on_error=0 exitcode=0 second_deadlock_stack=1 log_path=$log" \
-    timed "tsan DeterminismSanitizer.*" build/tsan/tests/kochmon_test_engine --gtest_filter='DeterminismSanitizer.*'
-  local rc=$?
-  local total=0 ours=0 f
-  for f in "$log".*; do
-    [[ -e $f ]] || continue
-    # One report: from "WARNING: ThreadSanitizer" to the next; its top frame is the first #0.
-    local counts
-    counts=$(awk '
-      /WARNING: ThreadSanitizer/ { n++; top = 1; next }
-      top && /^ *#0 / { top = 0; if ($0 ~ /\/(sim|agents|scenarios|output|tools)\// && $0 !~ /tbb/) ours++ }
-      END { print n + 0, ours + 0 }' "$f")
-    total=$((total + ${counts% *}))
-    ours=$((ours + ${counts#* }))
-  done
-  echo "sanitizers.sh: tsan: $total reports, $ours with a top frame in our code (logs: $log.*)"
-  # Advisory (STYLE.md §9): Debian's libtbb is not instrumented, so TSan cannot see the
-  # synchronisation of TBB's task hand-offs and reports every slot a different thread wrote in
-  # the previous month. The reports are kept for reading; what fails is the test itself:
-  # bit-identical results at 1, 2 and 4 threads under TSan's scheduling.
-  [[ $rc == 0 ]]
+  # exitcode 66 and halt_on_error: the first report ends the test with a failure, its stacks
+  # in the test's output (ctest --output-on-failure).
+  TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 history_size=4 suppressions=$PWD/tools/dev/tsan.supp" \
+    timed "tsan test" ctest --preset tsan
 }
 
 for step in "${steps[@]}"; do
@@ -70,9 +65,11 @@ for step in "${steps[@]}"; do
       run_asan || status=1
     ;;
   tsan)
-    timed "tsan configure" cmake --preset tsan --log-level=WARNING &&
-      timed "tsan build" cmake --build --preset tsan --target kochmon_test_engine &&
-      run_tsan || status=1
+    tbb_prefix=$(timed "tsan oneTBB (instrumented)" bash tools/dev/tbb_tsan.sh) &&
+      timed "tsan configure" cmake --preset tsan --log-level=WARNING \
+        -DTBB_DIR="$tbb_prefix/lib/cmake/TBB" &&
+      timed "tsan build" cmake --build --preset tsan --target kochmon_test_engine kochmon kochmon_tsan_canary &&
+      check_tsan_tbb && run_tsan || status=1
     ;;
   *)
     echo "sanitizers.sh: unknown step '$step' (asan, tsan)" >&2

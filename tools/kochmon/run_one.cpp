@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include <tbb/global_control.h>
 #include <tbb/info.h>
+#include <tbb/task_arena.h>
 
 #include "output/checkpoint.h"
 #include "output/writer.h"
@@ -82,13 +82,10 @@ void write_checkpoint(const std::string& path, const sim::RunConfig& config,
   ck.finish();
 }
 
-RunOneResult run_impl(const sim::RunConfig& config, const sim::Registries& registries,
-                      const RunOneOptions& options,
-                      const std::function<void(const sim::Simulation&)>& finished,
-                      const output::CheckpointReader* resume) {
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
-                         static_cast<std::size_t>(threads));
+RunOneResult run_in_arena(const sim::RunConfig& config, const sim::Registries& registries,
+                          const RunOneOptions& options, int threads,
+                          const std::function<void(const sim::Simulation&)>& finished,
+                          const output::CheckpointReader* resume) {
   output::WriterOptions wo;
   wo.path = options.output;
   wo.compression = config.output.compression;
@@ -135,6 +132,20 @@ RunOneResult run_impl(const sim::RunConfig& config, const sim::Registries& regis
   std::filesystem::remove(checkpoint, ec); // the run is complete: its checkpoint is spent
   if (finished) finished(simulation);
   return result;
+}
+
+RunOneResult run_impl(const sim::RunConfig& config, const sim::Registries& registries,
+                      const RunOneOptions& options,
+                      const std::function<void(const sim::Simulation&)>& finished,
+                      const output::CheckpointReader* resume) {
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  // The run, world generation included, works in an arena of its own with `threads` slots:
+  // the limit is this run's, not the process's. (A tbb::global_control is process-wide, and
+  // the sweep and calibration pools run several runs at once, each creating one: the TSan
+  // pass found them racing inside oneTBB's control list.)
+  tbb::task_arena arena(threads);
+  return arena.execute(
+      [&] { return run_in_arena(config, registries, options, threads, finished, resume); });
 }
 
 } // namespace

@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "output/writer.h"
@@ -343,17 +345,50 @@ TEST_F(WriterTest, MissingDirectoryIsARunErrorNamingThePath) {
 }
 
 TEST_F(WriterTest, UnwritableDirectoryIsARunError) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root can write anywhere";
-  fs::permissions(dir_, fs::perms::owner_read | fs::perms::owner_exec);
-  auto rec = make_h5_recorder(options());
-  try {
-    rec->begin(small_info(), small_layout());
-    FAIL() << "expected RunError";
-  } catch (const sim::RunError& e) {
-    const std::string what = e.what();
+  // CI runs as root, which may write anywhere: then the writer runs in a child process that
+  // has given up root for the unprivileged `nobody` (uid/gid 65534), as a user would run it.
+  fs::permissions(dir_, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                            fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
+  auto attempt = [&]() -> std::string {
+    auto rec = make_h5_recorder(options());
+    try {
+      rec->begin(small_info(), small_layout());
+    } catch (const sim::RunError& e) {
+      return e.what();
+    }
+    return "no RunError";
+  };
+  if (::geteuid() != 0) {
+    const std::string what = attempt();
     EXPECT_NE(what.find("'" + path_ + ".tmp'"), std::string::npos) << what;
     EXPECT_NE(what.find("Permission denied"), std::string::npos) << what;
+    return;
   }
+  int pipe_fd[2];
+  ASSERT_EQ(::pipe(pipe_fd), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(pipe_fd[0]);
+    std::string what = ::setgroups(0, nullptr) == 0 && ::setresgid(65534, 65534, 65534) == 0 &&
+                               ::setresuid(65534, 65534, 65534) == 0
+                           ? attempt()
+                           : "could not drop root";
+    const ssize_t n = ::write(pipe_fd[1], what.data(), what.size());
+    ::_exit(n == static_cast<ssize_t>(what.size()) ? 0 : 1);
+  }
+  ::close(pipe_fd[1]);
+  std::string what;
+  char buf[512];
+  for (ssize_t n; (n = ::read(pipe_fd[0], buf, sizeof buf)) > 0;)
+    what.append(buf, static_cast<std::size_t>(n));
+  ::close(pipe_fd[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << what;
+  EXPECT_NE(what.find("'" + path_ + ".tmp'"), std::string::npos) << what;
+  EXPECT_NE(what.find("Permission denied"), std::string::npos) << what;
 }
 
 TEST_F(WriterTest, ShortRunsAndUncompressedSeries) {

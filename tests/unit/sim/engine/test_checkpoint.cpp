@@ -10,22 +10,12 @@
 #include "agents/builtin.h"
 #include "sim/engine/simulation.h"
 #include "tests/support/configs.h"
+#include "tests/support/memory_state.h"
 
 namespace kochmon::sim {
 namespace {
 
-class MemoryState final : public StateWriter, public StateReader {
-public:
-  void put(const std::string& name, std::span<const std::byte> bytes) override {
-    arrays_[name].assign(bytes.begin(), bytes.end());
-  }
-  std::vector<std::byte> get(const std::string& name) const override {
-    auto it = arrays_.find(name);
-    if (it == arrays_.end()) throw InputError("no " + name);
-    return it->second;
-  }
-  std::map<std::string, std::vector<std::byte>> arrays_;
-};
+using tests::MemoryState;
 
 RunConfig busy_config() {
   auto c = tests::two_region_config(3000, 30);

@@ -3,7 +3,6 @@
 #include <numeric>
 
 #include <gtest/gtest.h>
-#include <tbb/global_control.h>
 
 #include "agents/builtin.h"
 #include "sim/engine/simulation.h"
@@ -16,23 +15,6 @@ using tests::two_region_config;
 
 double sum(std::span<const double> v) {
   return std::accumulate(v.begin(), v.end(), 0.0);
-}
-
-//! Every value of every series over every step, concatenated.
-std::vector<double> run_all(const RunConfig& c, int threads) {
-  tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
-                         static_cast<std::size_t>(threads));
-  const auto reg = agents::builtin_registries();
-  Simulation sim(c, reg);
-  std::vector<double> all;
-  for (int t = 0; t < c.n_steps(); ++t) {
-    sim.step();
-    for (std::size_t i = 0; i < sim.layout().series.size(); ++i) {
-      auto v = sim.values(i);
-      all.insert(all.end(), v.begin(), v.end());
-    }
-  }
-  return all;
 }
 
 TEST(Population, RegionalTotalsMatchInputsWithinSamplingError) {
@@ -79,96 +61,6 @@ TEST(Population, EmploymentMatchesRegionalUnemployment) {
   // ~40,000 active adults per region: binomial sd of a rate about 0.002.
   EXPECT_NEAR(u[0], 0.20, 0.01);
   EXPECT_NEAR(u[1], 0.08, 0.01);
-}
-
-TEST(Determinism, ThreadCountsGiveBitIdenticalSeries) {
-  auto c = two_region_config(6000, 18);
-  c.decision.monthly_rate = 0.1;
-  const auto one = run_all(c, 1);
-  const auto two = run_all(c, 2);
-  const auto four = run_all(c, 4);
-  ASSERT_EQ(one.size(), two.size());
-  EXPECT_TRUE(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0);
-  EXPECT_TRUE(std::memcmp(one.data(), four.data(), one.size() * sizeof(double)) == 0);
-  // And the run is not trivially empty.
-  EXPECT_GT(std::accumulate(one.begin(), one.end(), 0.0), 0.0);
-}
-
-//! Every rule, the logit combinator, bans, regimes, shocks, an urban labour market, household
-//! moves, the regional constants of internal moves, push-pull's hold of members away, the
-//! liquidity constraint with credit, and trajectories.
-RunConfig everything_config(const std::string& combine) {
-  auto c = two_region_config(4000, 30);
-  c.regions[0].internal_exit = 0.5;
-  c.regions[1].attractiveness = -0.3;
-  c.decision.rules[0].params["b_away"] = 0.5;
-  c.regions[0].urban = true;
-  c.regions[0].jobs_growth_pct = 1.0;
-  c.regions[1].shock_sd = 0.1;
-  c.decision.combine = combine;
-  c.decision.monthly_rate = 0.08;
-  c.decision.internal_move = DecisionConfig::InternalMove::household;
-  c.decision.liquidity_constraint = true;
-  c.decision.credit_som = Series::constant(10000);
-  if (combine == "sequential") c.decision.combine_params = {{"whether", 2}, {"where", 0}};
-  RuleSpec ht, nelm;
-  ht.rule = "harris_todaro";
-  ht.params = {{"b_ht", 0.2},
-               {"horizon_months", 24},
-               {"discount_monthly", 0.99},
-               {"asc_internal", 0.0},
-               {"asc_foreign", 0.0}};
-  nelm.rule = "nelm";
-  nelm.params = {
-      {"b_nelm", 2.0}, {"rho", 2.0}, {"g", 1.0}, {"asc_internal", -1.0}, {"asc_foreign", 0.0}};
-  c.decision.rules.push_back(ht);
-  c.decision.rules.push_back(nelm);
-  c.destinations[0].detection_monthly = Series::constant(0.05);
-  c.destinations[0].ban_shares = {0.5, 0.3, 0.2};
-  c.destinations[0].regimes = {{c.start, Regime::pre_eaeu}, {c.start + 12, Regime::eaeu}};
-  c.regimes[1].legalise_monthly = Series::constant(0.1);
-  c.abroad.training_share = Series::constant(0.3);
-  c.abroad.return_grant_som = Series::constant(5000);
-  c.output.trajectories_sample = 0.05;
-  return c;
-}
-
-TEST(Determinism, AllRulesAndFeaturesBitIdenticalAcrossThreadCounts) {
-  for (const std::string combine : {"logit", "weighted", "any", "all", "sequential"}) {
-    const auto c = everything_config(combine);
-    const auto one = run_all(c, 1);
-    const auto two = run_all(c, 2);
-    ASSERT_EQ(one.size(), two.size());
-    EXPECT_TRUE(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)) == 0) << combine;
-    EXPECT_GT(std::accumulate(one.begin(), one.end(), 0.0), 0.0);
-  }
-}
-
-// Small enough for ThreadSanitizer (about 30x slower): every feature, two combinators, a
-// checkpoint round trip, at 1, 2 and 4 threads. tools/dev/sanitizers.sh runs Sanitizer*.
-TEST(DeterminismSanitizer, SmallWorldAllFeatures) {
-  for (const std::string combine : {"logit", "sequential"}) {
-    auto c = everything_config(combine);
-    for (auto& r : c.regions)
-      r.population = 500 * r.household_size;
-    c.end = c.start + 7;
-    const auto one = run_all(c, 1);
-    const auto two = run_all(c, 2);
-    const auto four = run_all(c, 4);
-    ASSERT_EQ(one.size(), two.size());
-    EXPECT_EQ(std::memcmp(one.data(), two.data(), one.size() * sizeof(double)), 0) << combine;
-    EXPECT_EQ(std::memcmp(one.data(), four.data(), one.size() * sizeof(double)), 0) << combine;
-  }
-}
-
-TEST(Determinism, SameSeedSameResultDifferentSeedDifferentResult) {
-  auto c = two_region_config(2000, 6);
-  const auto a = run_all(c, 2);
-  const auto b = run_all(c, 2);
-  EXPECT_EQ(a, b);
-  c.seed = 8;
-  const auto d = run_all(c, 2);
-  EXPECT_NE(a, d);
 }
 
 TEST(Determinism, WorldSeedFixesThePopulationAcrossDynamicsSeeds) {
