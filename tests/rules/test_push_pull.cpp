@@ -137,42 +137,70 @@ TEST(PushPull, MembersAwayHoldTheHouseholdOnlyWithBAway) {
 
 // --- in a simulation
 
-double departures_abroad(const sim::RunConfig& c) {
+struct Departures {
+  double abroad = 0, internal = 0; // from every region
+};
+
+Departures departures(const sim::RunConfig& c) {
   const auto reg = builtin_registries();
   sim::Simulation sim(c, reg);
-  double total = 0;
+  Departures total;
   const std::size_t dep = sim.series_index("departures");
-  const int D = sim.world().n_destinations();
+  const int R = sim.world().n_regions(), D = sim.world().n_destinations();
   for (int t = 0; t < c.n_steps(); ++t) {
     sim.step();
     const auto v = sim.values(dep);
-    for (int r = 0; r < sim.world().n_regions(); ++r)
-      total += v[static_cast<std::size_t>(r * D + D - 1)];
+    for (int r = 0; r < R; ++r) {
+      total.abroad += v[static_cast<std::size_t>(r * D + D - 1)];
+      for (int d = 0; d < R; ++d)
+        if (d != r) total.internal += v[static_cast<std::size_t>(r * D + d)];
+    }
   }
   return total;
 }
 
 TEST(PushPullSimulation, MoreMigrationWithLargerWageRatioLowerCostLargerNetwork) {
   const auto base_cfg = tests::two_region_config(3000, 12);
-  const double base = departures_abroad(base_cfg);
-  ASSERT_GT(base, 100); // enough departures for the comparisons to mean something
+  const Departures base = departures(base_cfg);
+  ASSERT_GT(base.abroad, 100); // enough departures for the comparisons to mean something
+  // Each arm differs from base in one parameter, with the same keyed draws. For counts a, b
+  // (≈ 2,400 each) sd(b − a) ≤ sqrt(a + b) ≈ 70, but that bound is about the size of the
+  // effects; the common draws make the noise much smaller: measured over 50 seeds, sd(b − a)
+  // = f·sqrt(a + b) with f = 0.23 (wage), 0.17 (cost), 0.33 (network), 0.23 (b_away), rounded
+  // up below. Each effect must exceed 4 sd.
+  auto noise = [&](double f, const Departures& arm) {
+    return 4 * f * std::sqrt(arm.abroad + base.abroad);
+  };
 
   auto c = base_cfg;
   c.destinations[0].wage_local = sim::Series::constant(45000);
-  EXPECT_GT(departures_abroad(c), base * 1.1);
+  const Departures wage = departures(c);
+  EXPECT_GT(wage.abroad - base.abroad, noise(0.25, wage)); // b − a ≈ 3.8 sqrt(a + b)
+  // Its size: b_wage·ln(45/30) on the foreign score multiplies, for every household, the odds
+  // of going abroad against moving within the country by 1.5^b_wage. sd of the log odds
+  // ratio ≤ sqrt(Σ 1/count) over the four counts (≈ 0.085: the ≈ 370 internal moves
+  // dominate; 0.034 measured, mean 0.436, the network adding a little); 4 sd.
+  const double b_wage = base_cfg.decision.rules[0].params.at("b_wage");
+  EXPECT_NEAR(
+      std::log((wage.abroad / wage.internal) / (base.abroad / base.internal)),
+      b_wage * std::log(45000.0 / 30000.0),
+      4 * std::sqrt(1 / wage.abroad + 1 / wage.internal + 1 / base.abroad + 1 / base.internal));
 
   c = base_cfg;
   c.destinations[0].cost_som = sim::Series::constant(5000);
-  EXPECT_GT(departures_abroad(c), base * 1.05);
+  const Departures cost = departures(c);
+  EXPECT_GT(cost.abroad - base.abroad, noise(0.2, cost)); // b − a ≈ 2.6 sqrt(a + b)
 
   c = base_cfg;
   c.decision.rules[0].params["b_network"] = 3.0;
-  EXPECT_GT(departures_abroad(c), base * 1.05);
+  const Departures network = departures(c);
+  EXPECT_GT(network.abroad - base.abroad, noise(0.35, network)); // ≈ 6.3 sqrt(a + b)
 
   // A household with a member away sends another less readily.
   c = base_cfg;
   c.decision.rules[0].params["b_away"] = 2.0;
-  EXPECT_LT(departures_abroad(c), base);
+  const Departures away = departures(c);
+  EXPECT_LT(away.abroad - base.abroad, -noise(0.25, away)); // ≈ −2.5 sqrt(a + b)
 }
 
 TEST(PushPullSimulation, NoNetFlowWithoutDifferentials) {
