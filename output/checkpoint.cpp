@@ -5,14 +5,17 @@
 #include <filesystem>
 
 #include "output/h5/h5.h"
+#include "output/reader.h"
 #include "sim/core/error.h"
 #include "sim/core/version.h"
 
 namespace kochmon::output {
 namespace {
 
-constexpr const char* FILETYPE = "kochmon-checkpoint";
-constexpr const char* FORMAT = "1.0";
+constexpr const char* CHECKPOINT_FILETYPE = "kochmon-checkpoint";
+constexpr const char* CHECKPOINT_FORMAT = "1.0";
+constexpr FileKind CHECKPOINT{CHECKPOINT_FILETYPE, 1, "checkpoint",
+                              "a result file is resumed from its .ckpt file"};
 
 } // namespace
 
@@ -32,8 +35,8 @@ CheckpointWriter::CheckpointWriter(const std::string& path) : impl_(std::make_un
   } catch (const h5::Error& e) {
     throw sim::RunError("checkpoint: cannot create '" + impl_->tmp + "': " + e.reason());
   }
-  impl_->file->set_attribute("filetype", FILETYPE);
-  impl_->file->set_attribute("format_version", FORMAT);
+  impl_->file->set_attribute("filetype", CHECKPOINT_FILETYPE);
+  impl_->file->set_attribute("format_version", CHECKPOINT_FORMAT);
   impl_->file->set_attribute("kochmon_version", kochmon::VERSION);
   impl_->file->set_attribute("git_sha", kochmon::GIT_SHA);
   impl_->state.emplace(impl_->file->create_group("state"));
@@ -109,8 +112,7 @@ CheckpointReader::CheckpointReader(const std::string& path) : impl_(std::make_un
   try {
     impl_->file.emplace(h5::File::open_read(path));
     auto& f = *impl_->file;
-    if (!f.has_attribute("filetype") || f.string_attribute("filetype") != FILETYPE)
-      throw bad("not a kochmon checkpoint (a result file is resumed from its .ckpt file)");
+    check_file_kind(f, path, CHECKPOINT);
     auto& i = impl_->info;
     i.scenario_yaml = f.open_dataset("scenario").read_strings().at(0);
     i.scenario_path = f.string_attribute("scenario_path");

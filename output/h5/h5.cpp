@@ -281,6 +281,15 @@ std::vector<double> Dataset::read_doubles() const {
   return out;
 }
 
+std::vector<std::int32_t> Dataset::read_ints() const {
+  std::size_t n = 1;
+  for (hsize_t d : space().dims())
+    n *= static_cast<std::size_t>(d);
+  std::vector<std::int32_t> out(n);
+  if (n > 0) read_all(H5T_NATIVE_INT32, out.data());
+  return out;
+}
+
 std::vector<std::string> Dataset::read_strings() const {
   const Dataspace sp = space();
   std::size_t n = 1;
@@ -358,6 +367,10 @@ std::vector<std::string> Group::members() const {
   return out;
 }
 
+void Group::remove(const std::string& name) {
+  if (H5Ldelete(id(), name.c_str(), H5P_DEFAULT) < 0) fail("delete '" + name + "' from");
+}
+
 Dataset Group::create_dataset(const std::string& name, hid_t file_type, const Dataspace& space,
                               const CreateProps* props) {
   const hid_t id = H5Dcreate2(this->id(), name.c_str(), file_type, space.id(), H5P_DEFAULT,
@@ -407,6 +420,13 @@ File File::open_read(const std::string& path) {
   silence_errors();
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw Error("open", "", path, take_reason());
+  return File(Handle(id, H5Fclose), Where{path, "/"});
+}
+
+File File::open_write(const std::string& path) {
+  silence_errors();
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  if (id < 0) throw Error("open (read-write)", "", path, take_reason());
   return File(Handle(id, H5Fclose), Where{path, "/"});
 }
 

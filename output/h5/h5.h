@@ -150,6 +150,7 @@ public:
   void write_all(hid_t mem_type, const void* data);
   void read_all(hid_t mem_type, void* data) const;
   std::vector<double> read_doubles() const;
+  std::vector<std::int32_t> read_ints() const;
   std::vector<std::string> read_strings() const;
 
   //! Dimension scales (H5DS): make this dataset a scale, attach one to dimension `dim`, label it.
@@ -167,6 +168,8 @@ public:
   bool has(const std::string& name) const;
   //! Names of the links in this group, in name order.
   std::vector<std::string> members() const;
+  //! Removes the link `name` (a group or dataset) from this group.
+  void remove(const std::string& name);
   Dataset create_dataset(const std::string& name, hid_t file_type, const Dataspace& space,
                          const CreateProps* props = nullptr);
   Dataset open_dataset(const std::string& name) const;
@@ -185,6 +188,8 @@ public:
   static File create(const std::string& path);
   //! Opens `path` read-only. Throws Error with action "open".
   static File open_read(const std::string& path);
+  //! Opens an existing `path` for reading and writing. Throws Error with action "open".
+  static File open_write(const std::string& path);
   using Group::Group;
   void flush();
   //! Closes the file; throws when HDF5 cannot (the data may not be on disk).

@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "output/h5/h5.h"
+#include "output/reader.h"
 #include "sim/core/error.h"
 #include "tools/kochmon/commands.h"
 
@@ -29,14 +29,7 @@ constexpr const char* KYRGYZ_TARGETS = "scenarios/kyrgyzstan/targets.yaml";
 
 //! The targets of a run: --targets, or the Kyrgyz targets for a scenario named kyrgyzstan*.
 std::string default_targets(const std::string& run) {
-  output::h5::silence_errors();
-  std::string name;
-  try {
-    const auto file = output::h5::File::open_read(run);
-    name = file.open_group("meta").string_attribute("scenario_name");
-  } catch (const sim::RunError& e) {
-    throw sim::InputError(run + ": error: cannot read the run file: " + e.what());
-  }
+  const std::string name = output::RunFile(run).meta().scenario_name;
   if (name.rfind("kyrgyzstan", 0) != 0)
     throw sim::InputError("kochmon validate: error: scenario '" + name +
                           "' has no default targets\n  hint: pass --targets FILE "

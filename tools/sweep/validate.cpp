@@ -10,15 +10,12 @@
 #include <set>
 #include <sstream>
 
-#include <hdf5.h>
-
-#include "output/format_version.h"
-#include "output/h5/h5.h"
+#include "output/reader.h"
+#include "output/validation.h"
 #include "scenarios/load/context.h"
 #include "scenarios/load/csv_table.h"
 #include "scenarios/load/tree.h"
 #include "sim/core/error.h"
-#include "sim/core/version.h"
 #include "tools/sweep/metrics.h"
 
 namespace kochmon::validate {
@@ -416,38 +413,30 @@ Targets load_targets(const std::string& path) {
 }
 
 Extract extract(const std::string& run_file, const Targets& targets) {
-  output::h5::silence_errors();
   Extract out;
   sim::Month start{};
   int n_steps = 0;
   std::vector<std::string> regions, origins;
   std::vector<double> moves; // [t][origin][region]
   {
-    const auto file = output::h5::File::open_read(run_file);
-    if (!file.has_attribute("filetype") || file.string_attribute("filetype") != output::FILETYPE)
-      throw sim::InputError(run_file + ": error: not a kochmon run file");
-    const auto meta = file.open_group("meta");
-    const auto s = sim::Month::parse(meta.string_attribute("start"));
-    if (!s) throw sim::RunError(run_file + ": /meta@start is not a month");
-    start = *s;
-    n_steps = static_cast<int>(meta.int_attribute("steps_done"));
+    const output::RunFile file(run_file);
+    start = file.meta().start;
+    n_steps = file.meta().steps_done;
     bool want_internal = false;
     for (const auto& t : targets.targets)
       want_internal = want_internal || t.kind == Kind::internal_migration;
     if (want_internal) {
-      const auto series = file.open_group("series");
-      if (!series.has("internal_moves"))
+      if (!file.has_series("internal_moves"))
         throw sim::InputError(run_file + ": error: no series internal_moves (needed by the "
                                          "internal_migration target)");
-      const auto ds = series.open_dataset("internal_moves");
-      if (ds.string_attribute("axes") != "time,origin_region,region")
-        throw sim::InputError(run_file + ": error: internal_moves has axes '" +
-                              ds.string_attribute("axes") +
+      const auto info = file.series_info("internal_moves");
+      const std::string axes = scenarios::join(info.axes, ",");
+      if (axes != "time,origin_region,region")
+        throw sim::InputError(run_file + ": error: internal_moves has axes '" + axes +
                               "', expected time,origin_region,region");
-      moves = ds.read_doubles();
-      const auto axes = file.open_group("axes");
-      regions = axes.open_dataset("region").read_strings();
-      origins = axes.open_dataset("origin_region").read_strings();
+      moves = file.values("internal_moves").values;
+      regions = file.axis_labels("region");
+      origins = file.axis_labels("origin_region");
       if (origins != regions)
         throw sim::RunError(run_file + ": origin_region and region labels differ");
     }
@@ -762,117 +751,37 @@ void write_csv(const Report& r, const std::string& path) {
   if (ec) throw sim::RunError("cannot rename " + tmp + " to " + path + ": " + ec.message());
 }
 
-namespace {
-
-void write_doubles(output::h5::Group& g, const std::string& name, const std::vector<double>& v,
-                   const std::string& description) {
-  const hsize_t n = v.size();
-  auto ds = g.create_dataset(name, H5T_IEEE_F64LE, output::h5::Dataspace::simple({&n, 1}));
-  if (n > 0) ds.write_all(H5T_NATIVE_DOUBLE, v.data());
-  ds.set_attribute("description", description);
-}
-
-void write_ints(output::h5::Group& g, const std::string& name, const std::vector<std::int32_t>& v,
-                const std::string& description) {
-  const hsize_t n = v.size();
-  auto ds = g.create_dataset(name, H5T_STD_I32LE, output::h5::Dataspace::simple({&n, 1}));
-  if (n > 0) ds.write_all(H5T_NATIVE_INT32, v.data());
-  ds.set_attribute("description", description);
-}
-
-} // namespace
-
 void write_group(const Report& r, const Targets& targets, const std::string& run_file) {
-  namespace fs = std::filesystem;
-  output::h5::silence_errors();
-  const std::string tmp = run_file + ".validating.tmp";
-  std::error_code ec;
-  fs::copy_file(run_file, tmp, fs::copy_options::overwrite_existing, ec);
-  if (ec) throw sim::RunError("cannot copy " + run_file + " to " + tmp + ": " + ec.message());
-  try {
-    const hid_t id = H5Fopen(tmp.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-    if (id < 0) throw output::h5::Error("open (read-write)", "/", tmp, output::h5::take_reason());
-    output::h5::File file(output::h5::Handle(id, H5Fclose), output::h5::Where{tmp, "/"});
-    if (file.has("validation") && H5Ldelete(file.id(), "validation", H5P_DEFAULT) < 0)
-      throw output::h5::Error("delete", "/validation", tmp, output::h5::take_reason());
-    auto g = file.create_group("validation");
-    g.set_attribute("layout_version", "1.0");
-    g.set_attribute("targets_file", targets.path);
-    g.set_attribute("targets_name", targets.name);
-    g.set_attribute("kochmon_version", std::string(VERSION));
-    g.set_attribute("passed", static_cast<std::int32_t>(r.passed));
-    g.set_attribute("failed", static_cast<std::int32_t>(r.failed));
-    g.set_attribute("not_covered", static_cast<std::int32_t>(r.not_covered));
-    g.set_attribute("objective", r.objective);
-    g.set_attribute("mean_relative_difference", r.mean_relative_difference);
-    std::vector<std::string> target, period, status, unit, note;
-    std::vector<double> sim, value, low, high, error;
-    std::vector<std::int32_t> pass;
-    for (const Row& row : r.rows) {
-      target.push_back(row.target);
-      period.push_back(row.period);
-      status.push_back(name_of(row.status));
-      unit.push_back(row.unit);
-      note.push_back(row.note);
-      sim.push_back(row.simulated);
-      value.push_back(row.value.value_or(NaN));
-      low.push_back(row.low.value_or(NaN));
-      high.push_back(row.high.value_or(NaN));
-      error.push_back(row.error);
-      pass.push_back(row.status == Status::pass ? 1 : row.status == Status::fail ? 0 : -1);
-    }
-    g.write_strings("target", target).set_attribute("description", "target id");
-    g.write_strings("period", period)
-        .set_attribute("description", "calendar year(s) or months compared");
-    write_doubles(g, "simulated", sim, "simulated value (NaN: not covered)");
-    write_doubles(g, "value", value, "observed value (NaN: none)");
-    write_doubles(g, "low", low, "observed range, lower end (NaN: open)");
-    write_doubles(g, "high", high, "observed range, upper end (NaN: open)");
-    write_doubles(g, "error", error,
-                  "relative error to value, or distance to the range / its width");
-    write_ints(g, "pass", pass, "1 pass, 0 fail, -1 not covered");
-    g.write_strings("status", status).set_attribute("description", "pass, FAIL or not covered");
-    g.write_strings("unit", unit).set_attribute("description", "unit of simulated and observed");
-    g.write_strings("note", note).set_attribute("description", "remarks, may be empty");
-    g.write_string("targets_yaml", targets.text)
-        .set_attribute("description", "the targets file as read");
-    if (!r.regions.empty()) {
-      auto im = g.create_group("internal_migration");
-      im.set_attribute("mean_relative_difference", r.mean_relative_difference);
-      std::vector<std::string> region;
-      std::vector<std::int32_t> year;
-      std::vector<double> as, ao, ar, ds, dobs, dr;
-      for (const RegionRow& x : r.regions) {
-        region.push_back(x.region);
-        year.push_back(x.year);
-        as.push_back(x.arrivals_sim);
-        ao.push_back(x.arrivals_obs);
-        ar.push_back(x.arrivals_rel_diff());
-        ds.push_back(x.departures_sim);
-        dobs.push_back(x.departures_obs);
-        dr.push_back(x.departures_rel_diff());
-      }
-      im.write_strings("region", region).set_attribute("description", "region id");
-      write_ints(im, "year", year, "calendar year");
-      write_doubles(im, "arrivals_sim", as, "simulated arrivals from other regions, persons/year");
-      write_doubles(im, "arrivals_obs", ao, "registered arrivals (T2.22), persons/year");
-      write_doubles(im, "arrivals_rel_diff", ar, "arrivals_sim / arrivals_obs - 1");
-      write_doubles(im, "departures_sim", ds,
-                    "simulated departures to other regions, persons/year");
-      write_doubles(im, "departures_obs", dobs, "registered departures (T2.22), persons/year");
-      write_doubles(im, "departures_rel_diff", dr, "departures_sim / departures_obs - 1");
-    }
-    file.close_checked();
-  } catch (...) {
-    fs::remove(tmp, ec);
-    throw;
+  output::ValidationTable t;
+  t.targets_file = targets.path;
+  t.targets_name = targets.name;
+  t.targets_yaml = targets.text;
+  t.passed = r.passed;
+  t.failed = r.failed;
+  t.not_covered = r.not_covered;
+  t.objective = r.objective;
+  t.mean_relative_difference = r.mean_relative_difference;
+  for (const Row& row : r.rows) {
+    output::ValidationRow v;
+    v.target = row.target;
+    v.period = row.period;
+    v.simulated = row.simulated;
+    v.value = row.value.value_or(NaN);
+    v.low = row.low.value_or(NaN);
+    v.high = row.high.value_or(NaN);
+    v.error = row.error;
+    v.status = row.status == Status::pass   ? output::ValidationStatus::pass
+               : row.status == Status::fail ? output::ValidationStatus::fail
+                                            : output::ValidationStatus::not_covered;
+    v.unit = row.unit;
+    v.note = row.note;
+    t.rows.push_back(std::move(v));
   }
-  fs::rename(tmp, run_file, ec);
-  if (ec) {
-    std::error_code ec2;
-    fs::remove(tmp, ec2);
-    throw sim::RunError("cannot rename " + tmp + " to " + run_file + ": " + ec.message());
-  }
+  for (const RegionRow& x : r.regions)
+    t.regions.push_back({x.region, static_cast<std::int32_t>(x.year), x.arrivals_sim,
+                         x.arrivals_obs, x.arrivals_rel_diff(), x.departures_sim, x.departures_obs,
+                         x.departures_rel_diff()});
+  output::write_validation(run_file, t);
 }
 
 } // namespace kochmon::validate

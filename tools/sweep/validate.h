@@ -107,8 +107,9 @@ struct Extract {
   int n = 1;                         // replicates averaged
 };
 
-//! Reads the run file's numbers for `targets`. Throws sim::InputError when a target does not
-//! fit the run (unknown series, label), sim::RunError when the file is unreadable.
+//! Reads the run file's numbers for `targets` (through output/reader.h). Throws sim::InputError
+//! when a target does not fit the run (unknown series, label) and output::ReadError (an
+//! InputError) when the file is not a readable kochmon run.
 Extract extract(const std::string& run_file, const Targets& targets);
 
 //! The mean of several extracts of the same targets.
@@ -123,8 +124,9 @@ std::string format_table(const Report& r);
 //! validation.csv: one line per row, then (after a blank line) one per region and year.
 void write_csv(const Report& r, const std::string& path);
 
-//! Writes the /validation group into a run file (replacing an old one): the file is copied,
-//! written and renamed over the original, so a failure leaves the run file as it was.
+//! Writes the /validation group into a run file (replacing an old one) with
+//! output::write_validation: the file is copied, written and renamed over the original, so a
+//! failure leaves the run file as it was.
 void write_group(const Report& r, const Targets& targets, const std::string& run_file);
 
 } // namespace kochmon::validate
