@@ -1,10 +1,13 @@
 #include "scenarios/load/inherit.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
+
+#include "scenarios/load/key_path.h"
 
 namespace kochmon::scenarios {
 
@@ -124,43 +127,6 @@ Node read_chain(const std::string& path, Diagnostics& diag, std::vector<std::str
   return merged;
 }
 
-struct Step {
-  std::string key; // map key, or empty for an index
-  long index = -1;
-};
-
-bool parse_path(const std::string& path, std::vector<Step>& steps) {
-  std::size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '[') {
-      const std::size_t close = path.find(']', i);
-      if (close == std::string::npos || close == i + 1) return false;
-      long idx = 0;
-      for (std::size_t k = i + 1; k < close; ++k) {
-        if (path[k] < '0' || path[k] > '9' || idx > 1000000) return false;
-        idx = idx * 10 + (path[k] - '0');
-      }
-      steps.push_back({{}, idx});
-      i = close + 1;
-      if (i < path.size() && path[i] == '.') {
-        ++i;
-        if (i == path.size()) return false;
-      }
-    } else {
-      std::size_t end = path.find_first_of(".[", i);
-      if (end == std::string::npos) end = path.size();
-      if (end == i) return false;
-      steps.push_back({path.substr(i, end - i), -1});
-      i = end;
-      if (i < path.size() && path[i] == '.') {
-        ++i;
-        if (i == path.size()) return false;
-      }
-    }
-  }
-  return !steps.empty();
-}
-
 } // namespace
 
 Node read_with_bases(const std::string& path, Diagnostics& diag) {
@@ -172,55 +138,89 @@ Node read_with_bases(const std::string& path, Diagnostics& diag) {
 void apply_override(Node& root, const std::string& spec, const std::string& dir,
                     Diagnostics& diag) {
   const Pos origin{"--set " + spec, 0, 0};
-  const std::size_t eq = spec.find('=');
-  std::vector<Step> steps;
-  if (eq == std::string::npos || !parse_path(spec.substr(0, eq), steps)) {
-    diag.error(origin, {}, "expected key.path=value",
-               "for example --set decision.rules[0].params.b_wage=1.5");
+  const ParsedOverride parsed = parse_override(spec);
+  if (!parsed.error.empty()) {
+    // Without '=' there is no key to name; a malformed path is named.
+    diag.error(origin, parsed.no_equals ? std::string() : parsed.path, parsed.error.what,
+               parsed.error.hint);
     return;
   }
-  const std::string key_path = spec.substr(0, eq);
+  const std::string& key_path = parsed.path;
   Node value;
   std::string message;
-  if (!parse_yaml_text(spec.substr(eq + 1), origin, dir, value, message)) {
+  if (!parse_yaml_text(parsed.value, origin, dir, value, message)) {
     diag.error(origin, key_path, "cannot parse the value: " + message);
     return;
   }
   Node* cur = &root;
-  std::string shown;
-  for (const Step& s : steps) {
-    if (s.index < 0) {
+  const std::vector<PathStep>& steps = parsed.steps;
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const PathStep& s = steps[k];
+    const std::string shown = show_path(steps, k);
+    if (s.kind == PathStep::Kind::key) {
       if (cur->is_null()) {
         cur->kind = Node::Kind::map;
         cur->pos = origin;
       }
       if (!cur->is_map()) {
         diag.error(origin, shown,
-                   "is " + cur->describe() + ", not a map; cannot set '" + s.key + "' in it");
+                   "is " + cur->describe() + ", not a map; cannot set '" + s.text + "' in it");
         return;
       }
-      if (cur->get(s.key) == nullptr) {
+      if (cur->get(s.text) == nullptr) {
         Node fresh;
         fresh.pos = origin;
         fresh.dir = dir;
-        cur->map.push_back({s.key, origin, std::move(fresh)});
+        cur->map.push_back({s.text, origin, std::move(fresh)});
       }
-      cur = cur->get(s.key);
-      shown += (shown.empty() ? "" : ".") + s.key;
-    } else {
-      if (!cur->is_seq()) {
-        diag.error(origin, shown, "is " + cur->describe() + ", not a list");
-        return;
-      }
-      if (static_cast<std::size_t>(s.index) >= cur->seq.size()) {
-        diag.error(origin, shown + "[" + std::to_string(s.index) + "]",
+      cur = cur->get(s.text);
+      continue;
+    }
+    if (!cur->is_seq()) {
+      diag.error(origin, shown, "is " + cur->describe() + ", not a list");
+      return;
+    }
+    if (s.kind == PathStep::Kind::index) {
+      if (s.index >= cur->seq.size()) {
+        diag.error(origin, show_path(steps, k + 1),
                    "index out of range: the list has " + std::to_string(cur->seq.size()) +
                        " entries");
         return;
       }
-      cur = &cur->seq[static_cast<std::size_t>(s.index)];
-      shown += "[" + std::to_string(s.index) + "]";
+      cur = &cur->seq[s.index];
+      continue;
     }
+    // By id: the first entry whose id is the text between the brackets.
+    std::vector<std::string> ids;
+    Node* found = nullptr;
+    for (Node& e : cur->seq)
+      if (const std::string* id = element_id(e)) {
+        if (found == nullptr && *id == s.text) found = &e;
+        ids.push_back(*id);
+      }
+    if (found != nullptr) {
+      cur = found;
+      continue;
+    }
+    if (ids.empty()) {
+      diag.error(origin, show_path(steps, k + 1),
+                 "cannot select by id: the entries of " + shown + " have no id",
+                 cur->seq.empty() ? shown + " is empty"
+                                  : "select by index, e.g. " + shown + "[0] (the list has " +
+                                        std::to_string(cur->seq.size()) +
+                                        (cur->seq.size() == 1 ? " entry)" : " entries)"));
+      return;
+    }
+    constexpr std::size_t SHOWN_IDS = 20;
+    std::vector<std::string> listed(
+        ids.begin(), ids.begin() + static_cast<long>(std::min(ids.size(), SHOWN_IDS)));
+    std::string known = join(listed);
+    if (ids.size() > SHOWN_IDS) known += ", ... (" + std::to_string(ids.size()) + " in all)";
+    const std::string near = nearest(s.text, ids);
+    diag.error(origin, show_path(steps, k + 1),
+               "no element with id '" + s.text + "' in " + shown + "; ids are: " + known,
+               near.empty() ? std::string() : "did you mean '" + near + "'?");
+    return;
   }
   *cur = std::move(value);
 }

@@ -140,6 +140,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "scale: expected a number in (0, 1], got 1e300"},
         CliCase{"set_bad_index", "{tiny} --set regions[7].population=5",
                 "regions[7]: index out of range: the list has 2 entries"},
+        CliCase{"set_unknown_id", "{tiny} --set 'regions[nowhere].population=5'",
+                "--set regions[nowhere].population=5: error: regions[nowhere]: no element with "
+                "id 'nowhere' in regions; ids are: north, south"},
+        CliCase{"set_unknown_id_hint", "{tiny} --set 'destinations[rusia].cost_som=5'",
+                "hint: did you mean 'russia'?"},
+        CliCase{"set_id_without_ids", "{tiny} --set 'decision.rules[push_pull].weight=2'",
+                "decision.rules[push_pull]: cannot select by id: the entries of decision.rules "
+                "have no id"},
+        CliCase{"set_unclosed_bracket", "{tiny} --set 'regions['",
+                "--set regions[: error: regions[: '[' without a closing ']'"},
+        CliCase{"set_empty_brackets", "{tiny} --set 'regions[]'",
+                "--set regions[]: error: regions[]: empty brackets '[]'"},
         CliCase{"set_alias_bomb",
                 "{tiny} --set 'description=[&a [x,x,x,x,x,x,x,x,x,x], &b "
                 "[*a,*a,*a,*a,*a,*a,*a,*a,*a,*a], "

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "agents/builtin.h"
 #include "scenarios/load/context.h"
@@ -29,6 +30,7 @@ namespace {
 struct CalibrateArgs {
   std::string spec;
   std::string dir;
+  std::vector<std::string> sets;
   bool quiet = false;
   bool elasticity = false;
   double wage_change = -0.01;
@@ -65,6 +67,7 @@ int elasticity_command(const CalibrateArgs& a, calibrate::Spec spec,
   std::snprintf(end, sizeof end, "%04d-12", to_year);
   base_set.push_back(std::string("time.end=") + end);
   base_set.push_back("scale=" + scenarios::format_number(spec.scale));
+  base_set.insert(base_set.end(), spec.command_line_set.begin(), spec.command_line_set.end());
   std::size_t n_regions = 0;
   std::vector<std::string> abroad; // the destination axis also holds the regions
   {
@@ -144,6 +147,12 @@ int elasticity_command(const CalibrateArgs& a, calibrate::Spec spec,
                 "%d-%d, scale %g, %zu paired seeds)\n",
                 factor, from_year, to_year, spec.scale, spec.seeds.size());
   out += line;
+  if (!spec.command_line_set.empty()) {
+    out += "  with";
+    for (const auto& s : spec.command_line_set)
+      out += " --set " + s;
+    out += "\n";
+  }
   const double dlnw = std::log(factor);
   for (std::size_t m = 0; m < metrics.size(); ++m) {
     std::vector<double> e;
@@ -173,7 +182,7 @@ int elasticity_command(const CalibrateArgs& a, calibrate::Spec spec,
 }
 
 int calibrate_command(const CalibrateArgs& a) {
-  const calibrate::Spec spec = calibrate::load_spec(a.spec);
+  const calibrate::Spec spec = calibrate::load_spec(a.spec, a.sets);
   const auto registries = agents::builtin_registries();
   const std::string dir = a.dir.empty() ? "runs/calibrate-" + spec.name : a.dir;
   if (a.elasticity) return elasticity_command(a, spec, registries, dir);
@@ -187,9 +196,10 @@ int calibrate_command(const CalibrateArgs& a) {
     try {
       scenarios::load_scenario(spec.base, registries, lo);
     } catch (const sim::InputError& e) {
-      throw sim::InputError(std::string(e.what()) + "\n" + spec.path +
-                            ": note: while applying the spec's set: and start values to " +
-                            spec.base);
+      throw sim::InputError(
+          std::string(e.what()) + "\n" + spec.path + ": note: while applying the spec's set:" +
+          (spec.command_line_set.empty() ? std::string() : ", the command line's --set") +
+          " and start values to " + spec.base);
     }
     (void)calibrate::period_targets(spec);
   }
@@ -228,6 +238,9 @@ Action add_calibrate_command(CLI::App& app) {
   cmd->add_option("-o,--output", args->dir,
                   "Output directory (default runs/calibrate-<name>): fit_report.md, "
                   "calibrated.yaml, history.csv, runs/");
+  cmd->add_option("--set", args->sets,
+                  "Override a scenario key of every run: key.path=value (repeatable); after the "
+                  "spec's set:, run end and scale, before the parameters");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress lines");
   cmd->add_flag("--elasticity", args->elasticity,
                 "Instead of fitting: elasticity of emigration to every region's wage, on the "

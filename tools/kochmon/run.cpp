@@ -185,7 +185,9 @@ Action add_run_command(CLI::App& app) {
   cmd->add_option("scenario", args->scenario, "Scenario YAML file")->required();
   cmd->add_option("-o,--output", args->output, "Result file (default: runs/<name>-seed<seed>.h5)");
   cmd->add_option("--seed", args->seed, "Random seed, overrides the scenario's seed");
-  cmd->add_option("--set", args->sets, "Override a scenario key: key.path=value (repeatable)");
+  cmd->add_option("--set", args->sets,
+                  "Override a scenario key: key.path=value, a list entry by index or by id "
+                  "(regions[osh_city].population=...) (repeatable)");
   add_execution_options(cmd, *args);
   return [cmd, args]() { return *cmd ? run_command(*args) : -1; };
 }

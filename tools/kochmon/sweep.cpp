@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "agents/builtin.h"
 #include "sim/core/error.h"
@@ -34,6 +35,7 @@ struct SweepArgs {
   std::string spec;
   std::string dir;
   std::string shard;
+  std::vector<std::string> sets;
   int jobs = 0;
   int threads = 1;
   bool quiet = false;
@@ -125,6 +127,7 @@ int sweep_command(const SweepArgs& args) {
   sweep::SweepOptions o;
   o.spec = args.spec;
   o.dir = args.dir;
+  o.overrides = args.sets;
   o.jobs = args.jobs > 0 ? args.jobs
                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) /
                                            std::max(1, args.threads));
@@ -178,6 +181,9 @@ Action add_sweep_command(CLI::App& app) {
       "sweep", "Run every variant of a sweep spec (locally, on MPI ranks, or one SLURM shard)");
   cmd->add_option("spec", args->spec, "Sweep spec YAML (tools/sweep/README.md)");
   cmd->add_option("-o,--output", args->dir, "Sweep directory: run files, summary.csv, summary.h5");
+  cmd->add_option("--set", args->sets,
+                  "Override a scenario key of every run: key.path=value (repeatable); after the "
+                  "spec's set:, before the parameters; part of the sweep's identity");
   cmd->add_option("--shard", args->shard,
                   "Run only shard I of N (1 <= I <= N), e.g. a SLURM array task");
   cmd->add_option("--jobs", args->jobs, "Runs at once on this machine (0 = cores / threads)")
@@ -198,7 +204,8 @@ Action add_sweep_command(CLI::App& app) {
       std::fprintf(
           stderr,
           "kochmon sweep: error: expected SPEC and -o DIR\n  hint: kochmon sweep SPEC -o DIR "
-          "[--shard I/N] [--jobs J] [--threads T], or kochmon sweep merge DIR\n");
+          "[--set key.path=value]... [--shard I/N] [--jobs J] [--threads T], or kochmon sweep "
+          "merge DIR\n");
       return EXIT_BAD_INPUT;
     }
     return sweep_command(*args);

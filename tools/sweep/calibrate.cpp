@@ -17,6 +17,7 @@
 #include "scenarios/load/loader.h"
 #include "scenarios/load/tree.h"
 #include "sim/core/error.h"
+#include "tools/sweep/spec.h"
 
 namespace kochmon::calibrate {
 
@@ -74,7 +75,7 @@ std::string short_num(double v) {
 
 } // namespace
 
-Spec load_spec(const std::string& path) {
+Spec load_spec(const std::string& path, const std::vector<std::string>& command_line_set) {
   Diagnostics diag;
   Node root = scenarios::read_yaml_file(path, diag);
   diag.throw_if_any();
@@ -121,8 +122,7 @@ Spec load_spec(const std::string& path) {
     } else {
       for (std::size_t i = 0; i < n->seq.size(); ++i)
         if (auto v = text(n->seq[i], "set[" + std::to_string(i) + "]", diag)) {
-          if (v->find('=') == std::string::npos)
-            diag.error(n->seq[i].pos, "set", "expected key.path=value, got '" + *v + "'");
+          sweep::check_override_syntax(*v, n->seq[i].pos, "set[" + std::to_string(i) + "]", diag);
           s.set.push_back(*v);
         }
     }
@@ -186,7 +186,10 @@ Spec load_spec(const std::string& path) {
         p.pos = pn.pos;
         if (!check_keys(pn, shown, {"key", "name", "min", "max", "start", "log"}, diag)) continue;
         if (const Node* v = pn.get("key")) {
-          if (auto t = text(*v, shown + ".key", diag)) p.key = *t;
+          if (auto t = text(*v, shown + ".key", diag)) {
+            p.key = *t;
+            sweep::check_key_path_syntax(p.key, v->pos, shown + ".key", diag);
+          }
         } else {
           diag.error(pn.pos, shown, "missing required key 'key'",
                      "e.g. key: decision.monthly_rate");
@@ -229,6 +232,10 @@ Spec load_spec(const std::string& path) {
         s.params.push_back(std::move(p));
       }
     }
+  }
+  for (const std::string& v : command_line_set) {
+    sweep::check_override_syntax(v, Pos{"--set " + v, 0, 0}, {}, diag);
+    s.command_line_set.push_back(v);
   }
   diag.throw_if_any();
   return s;
@@ -351,6 +358,7 @@ std::vector<std::string> overrides(const Spec& spec, const std::vector<double>& 
   std::snprintf(end, sizeof end, "%04d-12", spec.to_year);
   out.push_back("time.end=" + (spec.run_end.empty() ? std::string(end) : spec.run_end));
   out.push_back("scale=" + g(spec.scale));
+  out.insert(out.end(), spec.command_line_set.begin(), spec.command_line_set.end());
   for (std::size_t i = 0; i < spec.params.size(); ++i)
     out.push_back(spec.params[i].key + "=" + g(x[i]));
   return out;
@@ -493,6 +501,11 @@ void write_reports(const Spec& spec, const Outcome& out, const Options& o) {
   if (spec.set.empty()) md << " none";
   for (const auto& s : spec.set)
     md << " `" << s << "`";
+  md << "\n- command-line overrides (`--set`, after `set:`, the run end and the scale, before "
+        "the parameters):";
+  if (spec.command_line_set.empty()) md << " none";
+  for (const auto& s : spec.command_line_set)
+    md << " `" << s << "`";
   md << "\n- optimiser: Nelder–Mead in logit space (initial step " << g(spec.initial_step) << "), "
      << out.history.size() << " evaluations (budget " << spec.max_evaluations << "), "
      << (out.converged ? "converged" : "stopped at the budget") << "; " << short_num(total)
@@ -548,7 +561,14 @@ void write_reports(const Spec& spec, const Outcome& out, const Options& o) {
   std::ostringstream y;
   y << "# kochmon calibrate " << spec.path << ": fitted values (objective "
     << short_num(out.objective) << " after " << out.history.size() << " evaluations)\n"
-    << "# as --set overrides:\nset:\n";
+    << "# as --set overrides";
+  if (!spec.command_line_set.empty()) {
+    y << " (fitted with the command line's";
+    for (const auto& s : spec.command_line_set)
+      y << " --set " << s;
+    y << ")";
+  }
+  y << ":\nset:\n";
   for (std::size_t i = 0; i < spec.params.size(); ++i)
     y << "  - " << spec.params[i].key << "=" << short_num(out.best[i]) << "\n";
   y << "# as key: value (put these values in the base scenario)\nvalues:\n";

@@ -31,6 +31,9 @@ struct Spec {
   std::string base;    // absolute
   std::string targets; // absolute
   std::vector<std::string> set;
+  //! `kochmon calibrate --set`: applied after `set:`, the run end and the scale, before the
+  //! parameters; listed in fit_report.md and calibrated.yaml.
+  std::vector<std::string> command_line_set;
   int from_year = 2013, to_year = 2015; // targets outside are dropped
   std::string run_end;                  // YYYY-MM the runs end (default: to_year-12)
   double scale = 0.02;
@@ -42,8 +45,9 @@ struct Spec {
   std::vector<Param> params;
 };
 
-//! Reads and validates a calibration spec (every error at once, file:line:col).
-Spec load_spec(const std::string& path);
+//! Reads and validates a calibration spec (every error at once, file:line:col), with the
+//! command line's --set overrides (their syntax checked; Spec::command_line_set).
+Spec load_spec(const std::string& path, const std::vector<std::string>& command_line_set = {});
 
 //! Bounded value <-> unbounded search coordinate (logit of the position in [min, max], on a log
 //! scale when `log`).
@@ -88,7 +92,8 @@ struct Outcome {
   bool converged = false;
 };
 
-//! The overrides of one evaluation (spec set, period end, scale, parameters).
+//! The overrides of one evaluation: the spec's set:, the run end (time.end), scale=, the
+//! command line's --set, then the parameters.
 std::vector<std::string> overrides(const Spec& spec, const std::vector<double>& x);
 
 //! The spec's targets restricted to its period (years inside from_year..to_year).

@@ -57,7 +57,7 @@ SweepResult run_mpi(const SweepOptions& o, int& rank) {
   std::string error;
   int kind = 0; // 0 ok, 1 input error, 2 other
   try {
-    prepared.emplace(detail::prepare(o.spec, o.dir, rank == 0));
+    prepared.emplace(detail::prepare(o, rank == 0));
   } catch (const sim::InputError& e) {
     error = e.what();
     kind = 1;

@@ -113,8 +113,8 @@ void claim_directory(const std::string& dir, const Spec& spec, const std::string
       "' was started with a different spec (its hash " + old + ", this spec " + hash + "); " +
       (diff.empty() ? "the spec is the same, so the base scenario " + spec.base + " changed"
                     : diff) +
-      "\n  hint: give a new -o directory, or restore the spec that started it (" + dir +
-      "/sweep.yaml)");
+      "\n  hint: give a new -o directory, or restore the spec and --set options that started it (" +
+      dir + "/sweep.yaml, whose set: ends with those --set)");
 }
 
 std::vector<std::uint64_t> pending_runs(const std::string& dir, const Spec& spec,

@@ -4,8 +4,8 @@
 // The sweep directory: what it holds and how several processes share it.
 //
 //   DIR/sweep.yaml             the normalised spec (merge and sensitivity read it)
-//   DIR/sweep.hash             its identity (spec + resolved base scenario); a different spec
-//                              is refused
+//   DIR/sweep.hash             its identity (spec, with any --set, + resolved base scenario); a
+//                              different spec or --set is refused
 //   DIR/runs/p<point>-r<rep>.h5      one complete run file (written as .tmp, then renamed)
 //   DIR/runs/p<point>-r<rep>.failed  why that run failed (removed when it succeeds)
 //   DIR/summary.csv, DIR/summary.h5  one row per run

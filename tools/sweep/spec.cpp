@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "scenarios/load/context.h"
+#include "scenarios/load/key_path.h"
 #include "scenarios/load/loader.h"
 #include "scenarios/load/tree.h"
 #include "sim/core/error.h"
@@ -100,7 +101,10 @@ void read_parameter(const Node& n, const std::string& shown, Method method, Read
     return;
   Diagnostics& diag = r.diag_;
   if (const Node* key = n.get("key")) {
-    if (auto s = r.string(*key, shown + ".key")) p.key = *s;
+    if (auto s = r.string(*key, shown + ".key")) {
+      p.key = *s;
+      check_key_path_syntax(p.key, key->pos, shown + ".key", diag);
+    }
   } else {
     diag.error(n.pos, shown, "missing required key 'key'",
                "name the scenario key to sweep, "
@@ -296,7 +300,7 @@ std::string render(const Spec& s, bool with_base) {
   out << YAML::Key << "name" << YAML::Value << s.name;
   if (with_base) out << YAML::Key << "base" << YAML::Value << s.base;
   out << YAML::Key << "seed" << YAML::Value << s.seed;
-  out << YAML::Key << "set" << YAML::Value << YAML::Flow << s.set;
+  out << YAML::Key << "set" << YAML::Value << YAML::Flow << s.fixed_overrides();
   out << YAML::Key << "design" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "method" << YAML::Value << name_of(s.design.method);
   if (s.design.method == Method::lhs || s.design.method == Method::saltelli ||
@@ -391,7 +395,14 @@ std::uint64_t Spec::run_seed(std::uint64_t point, int replicate) const {
   return derive_seed(seed, common_seeds ? COMMON : point, static_cast<std::uint64_t>(replicate));
 }
 
-Spec load_spec(const std::string& path, bool check_base) {
+std::vector<std::string> Spec::fixed_overrides() const {
+  std::vector<std::string> out = set;
+  out.insert(out.end(), command_line_set.begin(), command_line_set.end());
+  return out;
+}
+
+Spec load_spec(const std::string& path, bool check_base,
+               const std::vector<std::string>& command_line_set) {
   Diagnostics diag;
   Node root = scenarios::read_yaml_file(path, diag);
   diag.throw_if_any();
@@ -439,8 +450,7 @@ Spec load_spec(const std::string& path, bool check_base) {
       for (std::size_t i = 0; i < n->seq.size(); ++i) {
         const std::string shown = "set[" + std::to_string(i) + "]";
         if (auto v = r.string(n->seq[i], shown)) {
-          if (v->find('=') == std::string::npos)
-            diag.error(n->seq[i].pos, shown, "expected key.path=value, got '" + *v + "'");
+          check_override_syntax(*v, n->seq[i].pos, shown, diag);
           s.set.push_back(*v);
         }
       }
@@ -479,6 +489,11 @@ Spec load_spec(const std::string& path, bool check_base) {
         diag.error(v->pos, "design.levels",
                    "expected an even number of levels, got '" + v->scalar + "'");
     }
+  }
+  for (const std::string& v : command_line_set) {
+    // Positioned as the loader positions them: "--set TEXT: error: ..."
+    check_override_syntax(v, Pos{"--set " + v, 0, 0}, {}, diag);
+    s.command_line_set.push_back(v);
   }
   s.design.seed = s.seed;
   if (const Node* n = root.get("parameters")) {
@@ -579,7 +594,7 @@ Spec load_spec(const std::string& path, bool check_base) {
 }
 
 std::vector<std::string> run_overrides(const Spec& spec, const Point& point) {
-  std::vector<std::string> out = spec.set;
+  std::vector<std::string> out = spec.fixed_overrides();
   for (std::size_t i = 0; i < spec.parameters.size(); ++i)
     out.push_back(spec.parameters[i].key + "=" + point.text[i]);
   return out;
@@ -588,7 +603,7 @@ std::vector<std::string> run_overrides(const Spec& spec, const Point& point) {
 std::string check_against_base(const Spec& spec, const std::vector<Point>& points,
                                const sim::Registries& registries) {
   scenarios::LoadOptions lo;
-  lo.overrides = spec.set;
+  lo.overrides = spec.fixed_overrides();
   std::string resolved;
   try {
     resolved = scenarios::load_scenario(spec.base, registries, lo).resolved_yaml;
@@ -598,15 +613,36 @@ std::string check_against_base(const Spec& spec, const std::vector<Point>& point
     }
   } catch (const sim::InputError& e) {
     throw sim::InputError(
-        std::string(e.what()) + "\n" + spec.path +
-        ": note: while applying the sweep's set: and point 0's parameters to its base scenario " +
-        spec.base);
+        std::string(e.what()) + "\n" + spec.path + ": note: while applying the sweep's set:" +
+        (spec.command_line_set.empty() ? std::string() : ", the command line's --set") +
+        " and point 0's parameters to its base scenario " + spec.base);
   }
   return resolved;
 }
 
 std::string sweep_hash(const Spec& spec, const std::string& base_resolved) {
   return text_hash(render(spec, false) + "\n---\n" + base_resolved);
+}
+
+bool check_override_syntax(const std::string& text, const Pos& pos, const std::string& shown,
+                           Diagnostics& diag) {
+  const scenarios::ParsedOverride parsed = scenarios::parse_override(text);
+  if (parsed.error.empty()) return true;
+  if (parsed.no_equals)
+    diag.error(pos, shown, "expected key.path=value, got '" + text + "'", parsed.error.hint);
+  else
+    diag.error(pos, shown.empty() ? parsed.path : shown + ": " + parsed.path, parsed.error.what,
+               parsed.error.hint);
+  return false;
+}
+
+bool check_key_path_syntax(const std::string& path, const Pos& pos, const std::string& shown,
+                           Diagnostics& diag) {
+  std::vector<scenarios::PathStep> steps;
+  const scenarios::KeyPathError e = scenarios::parse_key_path(path, steps);
+  if (e.empty()) return true;
+  diag.error(pos, shown, "'" + path + "': " + e.what, e.hint);
+  return false;
 }
 
 std::optional<std::string> spec_text(const Node& n, const std::string& shown, Diagnostics& diag) {

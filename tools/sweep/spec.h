@@ -53,6 +53,9 @@ struct Spec {
   std::string base; // the base scenario, absolute
   std::uint64_t seed = 1;
   std::vector<std::string> set; // fixed overrides of every run, "key.path=value"
+  //! `kochmon sweep --set`: applied after `set:` and before the parameters; written into the
+  //! normalised spec's `set:` (after the spec's own), so they are part of the sweep's identity.
+  std::vector<std::string> command_line_set;
   DesignSpec design;
   std::vector<Parameter> parameters;
   scenarios::Pos parameters_pos;
@@ -64,6 +67,8 @@ struct Spec {
   //! The spec with every default filled in, as YAML (written to the sweep directory).
   std::string normalized;
 
+  //! The overrides of every run: `set:`, then the command line's --set.
+  std::vector<std::string> fixed_overrides() const;
   std::uint64_t points() const { return design_size(design, parameters); }
   std::uint64_t runs() const { return points() * static_cast<std::uint64_t>(replicates); }
   //! The seed of a run: the listed seed, or one derived from (sweep seed, point, replicate).
@@ -72,8 +77,10 @@ struct Spec {
 
 //! Reads and validates a spec file; every error found (at most 20) is reported at once.
 //! `check_base`: the base scenario must exist (not needed to analyse a finished sweep).
+//! `command_line_set`: `kochmon sweep --set` overrides (Spec::command_line_set).
 //! Throws sim::InputError.
-Spec load_spec(const std::string& path, bool check_base = true);
+Spec load_spec(const std::string& path, bool check_base = true,
+               const std::vector<std::string>& command_line_set = {});
 
 //! Loads the base scenario with point 0's overrides, so that a misspelt parameter key or an
 //! out-of-range value is reported against the spec; returns the resolved base scenario text
@@ -85,8 +92,17 @@ std::string check_against_base(const Spec& spec, const std::vector<Point>& point
 //! resolved base scenario.
 std::string sweep_hash(const Spec& spec, const std::string& base_resolved);
 
-//! The overrides of one run: the spec's `set:` then the point's parameter values.
+//! The overrides of one run: the spec's `set:`, the command line's --set, then the point's
+//! parameter values.
 std::vector<std::string> run_overrides(const Spec& spec, const Point& point);
+
+//! Checks the syntax of a "key.path=value" override written in a spec at `pos` (the loader's
+//! parser, scenarios/load/key_path.h); false after an error.
+bool check_override_syntax(const std::string& text, const scenarios::Pos& pos,
+                           const std::string& shown, scenarios::Diagnostics& diag);
+//! Checks the syntax of a key path (a parameter's key) written in a spec at `pos`.
+bool check_key_path_syntax(const std::string& path, const scenarios::Pos& pos,
+                           const std::string& shown, scenarios::Diagnostics& diag);
 
 //! A scalar as text, or an error "expected a string" at its position.
 std::optional<std::string> spec_text(const scenarios::Node& n, const std::string& shown,

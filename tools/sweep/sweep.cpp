@@ -20,12 +20,12 @@
 namespace kochmon::sweep {
 namespace detail {
 
-Prepared prepare(const std::string& spec_path, const std::string& dir, bool claim) {
-  Prepared p{load_spec(spec_path), {}, {}, agents::builtin_registries()};
+Prepared prepare(const SweepOptions& o, bool claim) {
+  Prepared p{load_spec(o.spec, true, o.overrides), {}, {}, agents::builtin_registries()};
   p.points = make_design(p.spec.design, p.spec.parameters);
   const std::string base = check_against_base(p.spec, p.points, p.registries);
   p.hash = sweep_hash(p.spec, base);
-  if (claim) claim_directory(dir, p.spec, p.hash);
+  if (claim) claim_directory(o.dir, p.spec, p.hash);
   return p;
 }
 
@@ -69,7 +69,7 @@ void summarise(const Prepared& p, const std::string& dir, SweepResult& result) {
 
 SweepResult run_local(const SweepOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  const detail::Prepared p = detail::prepare(o.spec, o.dir, true);
+  const detail::Prepared p = detail::prepare(o, true);
   SweepResult result;
   result.total = p.spec.runs();
   std::vector<std::uint64_t> mine;

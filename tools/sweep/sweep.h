@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/api/run_config.h"
 
@@ -30,6 +31,9 @@ using RunFn = std::function<bool(const RunRequest&)>;
 struct SweepOptions {
   std::string spec;
   std::string dir;
+  //! `--set key.path=value` overrides of every run, after the spec's `set:` and before the
+  //! parameters; part of the sweep's identity (Spec::command_line_set).
+  std::vector<std::string> overrides;
   int jobs = 0;    // runs at once in this process (0: one per core, local sweeps)
   int threads = 1; // threads within each run
   std::optional<std::pair<int, int>> shard; // (I, N), 1 <= I <= N

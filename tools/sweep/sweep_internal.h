@@ -20,9 +20,9 @@ struct Prepared {
   sim::Registries registries;
 };
 
-//! Loads and checks the spec against its base scenario; with `claim`, records or checks the
-//! sweep's identity in `dir`.
-Prepared prepare(const std::string& spec_path, const std::string& dir, bool claim);
+//! Loads the spec (with the options' --set overrides) and checks it against its base
+//! scenario; with `claim`, records or checks the sweep's identity in the options' directory.
+Prepared prepare(const SweepOptions& options, bool claim);
 
 enum class Outcome { ok, failed, interrupted };
 
