@@ -1,5 +1,8 @@
 #include "agents/builtin.h"
 
+#include "agents/abroad/job_network.h"
+#include "agents/abroad/return_constant.h"
+#include "agents/abroad/return_wage_fall.h"
 #include "agents/combine/any_all.h"
 #include "agents/combine/logit.h"
 #include "agents/combine/sequential.h"
@@ -11,6 +14,8 @@
 namespace kochmon::agents {
 
 // Adding a rule: one file pair under rules/, one line here, its tests under tests/rules/.
+// Adding a life-abroad model: one file pair under abroad/, one line here, its tests under
+// tests/abroad/.
 sim::Registries builtin_registries() {
   sim::Registries r;
   r.rules.add<PushPull>();
@@ -21,6 +26,9 @@ sim::Registries builtin_registries() {
   r.combinators.add<Sequential>();
   r.combinators.add<Any>();
   r.combinators.add<All>();
+  r.return_models.add<ReturnWageFall>();
+  r.return_models.add<ReturnConstant>();
+  r.job_models.add<JobNetwork>();
   return r;
 }
 

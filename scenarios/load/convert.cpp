@@ -382,6 +382,12 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   cfg.abroad.business_base = num(abroad, "business_base");
   cfg.abroad.business_savings_effect = num(abroad, "business_savings_effect");
   cfg.abroad.business_income_factor = num(abroad, "business_income_factor");
+  for (auto [key, choice] : {std::pair{"return", &cfg.abroad.return_model},
+                             std::pair{"job_finding", &cfg.abroad.job_model}}) {
+    const Node& m = at(abroad, key);
+    choice->model = text(m, "model");
+    if (!choice->model.empty()) choice->params = params(m, "params");
+  }
   if (Node* abroad_mut = at_mut(root, "abroad")) {
     cfg.abroad.training_share = series(*abroad_mut, "training_share", "abroad", "abroad", ctx);
     cfg.abroad.return_grant_som = series(*abroad_mut, "return_grant_som", "abroad", "abroad", ctx);

@@ -166,6 +166,8 @@ bool check_scalar(const Key& k, const Node& n, const std::string& shown, Diagnos
 
 void normalize_map(Node& map, const std::string& pattern, const std::string& shown,
                    LoadContext& ctx);
+void normalize_abroad_model(Node& map, const std::string& pattern, const std::string& shown,
+                            LoadContext& ctx);
 
 // Checks the parameters of the plug-in named by map[name_key] and fills in their defaults.
 template <class Registry>
@@ -345,6 +347,40 @@ void normalize_map(Node& map, const std::string& pattern, const std::string& sho
   if (pattern == "decision")
     normalize_params(map, "combine", "combine_params", shown, ctx.registries.combinators,
                      "combinator", ctx);
+  if (pattern == "abroad.return" || pattern == "abroad.job_finding")
+    normalize_abroad_model(map, pattern, shown, ctx);
+}
+
+// abroad.return / abroad.job_finding: a registered model and its parameters. The default
+// model takes its parameters from the flat abroad keys, so naming it here is refused (two
+// places for one parameter would be ambiguous).
+void normalize_abroad_model(Node& map, const std::string& pattern, const std::string& shown,
+                            LoadContext& ctx) {
+  const bool returns = pattern == "abroad.return";
+  const char* what = returns ? "return model" : "job-finding model";
+  const char* fallback = returns ? "wage_fall" : "network";
+  Node* model = map.get("model");
+  if (model == nullptr) {
+    const Node* params = map.get("params");
+    if (params && params->is_map() && !params->map.empty())
+      ctx.diag.error(params->pos, child_path(shown, "params"),
+                     std::string("parameters given without a ") + what,
+                     std::string("name the model in ") + child_path(shown, "model") +
+                         ", or set the default model's parameters with the flat abroad keys");
+    return;
+  }
+  if (model->is_scalar() && model->scalar == fallback) {
+    ctx.diag.error(model->pos, child_path(shown, "model"),
+                   std::string("'") + fallback + "' is the default " + what +
+                       ": its parameters are the flat abroad keys",
+                   std::string("leave ") + shown + " out and set abroad." +
+                       (returns ? "return_monthly, ..." : "job_finding_monthly, ..."));
+    return;
+  }
+  if (returns)
+    normalize_params(map, "model", "params", shown, ctx.registries.return_models, what, ctx);
+  else
+    normalize_params(map, "model", "params", shown, ctx.registries.job_models, what, ctx);
 }
 
 } // namespace

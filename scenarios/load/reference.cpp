@@ -50,6 +50,30 @@ std::string param_range(const sim::ParamInfo& p) {
   return schema::Range{p.min, p.max, false, false}.str();
 }
 
+void param_table(std::string& out, const sim::PluginInfo& info);
+
+//! A life-abroad model: as a YAML example, its formula and its parameters. The default model
+//! (`fallback`) is shown with the flat keys it reads.
+void abroad_section(std::string& out, const sim::PluginInfo& info, const char* key,
+                    const char* fallback) {
+  out += "### " + info.name + " (abroad." + key + ")\n\n" + info.summary + "\n\n";
+  std::string params;
+  for (const auto& p : info.params) {
+    if (!params.empty()) params += ", ";
+    params += p.name + ": " + format_number(p.default_value);
+  }
+  if (info.name == fallback) {
+    out += "The default: its parameters are the flat keys `abroad." + info.params.front().name +
+           "` and the others below, in the `abroad` section.\n\n";
+  } else {
+    out += "```yaml\nabroad:\n  " + std::string(key) + ":\n    model: " + info.name +
+           "\n    params: {" + params + "}\n```\n\n";
+  }
+  if (!info.formula.empty()) out += "Formula: `" + info.formula + "`\n\n";
+  if (!info.model_section.empty()) out += "Model: MODEL.md " + info.model_section + "\n\n";
+  param_table(out, info);
+}
+
 void plugin_section(std::string& out, const sim::PluginInfo& info, bool rule) {
   out += "### " + info.name + "\n\n" + info.summary + "\n\n";
   out += "```yaml\ndecision:\n";
@@ -67,6 +91,10 @@ void plugin_section(std::string& out, const sim::PluginInfo& info, bool rule) {
   out += "```\n\n";
   if (!info.formula.empty()) out += "Formula: `" + info.formula + "`\n\n";
   if (!info.model_section.empty()) out += "Model: MODEL.md " + info.model_section + "\n\n";
+  param_table(out, info);
+}
+
+void param_table(std::string& out, const sim::PluginInfo& info) {
   if (info.params.empty()) {
     out += "No parameters.\n\n";
     return;
@@ -141,11 +169,17 @@ std::string reference_markdown(const sim::Registries& registries, const std::str
          "fractions, money is in som per month unless the key's unit says otherwise. "
          "`regions[].id` means the key `id` of every entry of the list `regions`.\n\n";
   out += "`base: other.yaml` starts from another scenario (relative to this file): maps are "
-         "merged key by key, lists and single values are replaced whole. On the command line, "
+         "merged key by key, lists of places (regions, destinations) element by element by id, "
+         "other lists and single values are replaced whole. On the command line, "
          "`--set decision.rules[0].params.b_wage=1.5` overrides one key after merging (the "
          "value is read as YAML; relative csv paths in it start at the scenario's directory). "
-         "The fully resolved scenario, with every default filled in, is written into every "
-         "output file.\n\n";
+         "A list entry is named by its index (`decision.rules[0]`, `regions[8]`) or, in a list "
+         "whose entries have an `id`, by that id: `--set regions[osh_city].wage_som.factor=0.9`. "
+         "An unknown id, an id in a list without ids and a malformed path (`regions[`, "
+         "`regions[]`) are errors. `kochmon sweep` and `kochmon calibrate` take `--set` too, "
+         "applied to every run after the spec's `set:` and before the swept or fitted "
+         "parameters. The fully resolved scenario, with every default filled in, is written into "
+         "every output file.\n\n";
   out += "## A full example\n\n```yaml\n" + example_yaml;
   if (!example_yaml.empty() && example_yaml.back() != '\n') out += '\n';
   out += "```\n\n## Keys\n\n";
@@ -183,6 +217,16 @@ std::string reference_markdown(const sim::Registries& registries, const std::str
   if (combinators.empty()) out += "No combinators are registered.\n\n";
   for (const auto* info : combinators)
     plugin_section(out, *info, false);
+  out += "## Life-abroad models\n\n"
+         "The return hazard (`abroad.return`) and job finding abroad (`abroad.job_finding`) "
+         "are models that fill a table over (region, destination, household class) once a "
+         "month (sim/api/abroad_model.h). The default models, `wage_fall` and `network`, take "
+         "their parameters from the flat `abroad` keys; another model is chosen with "
+         "`model:` and `params:`.\n\n";
+  for (const auto* info : registries.return_models.all())
+    abroad_section(out, *info, "return", "wage_fall");
+  for (const auto* info : registries.job_models.all())
+    abroad_section(out, *info, "job_finding", "network");
   while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n')
     out.pop_back();
   return out;

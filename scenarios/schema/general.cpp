@@ -331,6 +331,32 @@ std::vector<Key> general_keys() {
        .range = closed(0, 20),
        .unit = "1",
        .meaning = "Monthly income of a returnee's business relative to the regional wage."},
+      {.path = "abroad.return",
+       .type = Type::section,
+       .meaning = "The return hazard model (see \"Life-abroad models\" below). Left out, the "
+                  "default model wage_fall applies, with the flat keys abroad.return_monthly, "
+                  "return_unemployed_monthly, return_target_monthly, return_wage_fall and "
+                  "return_grant_effect as its parameters."},
+      {.path = "abroad.return.model",
+       .type = Type::string,
+       .meaning = "A registered return model other than the default wage_fall, e.g. constant."},
+      {.path = "abroad.return.params",
+       .type = Type::params,
+       .default_value = "{}",
+       .meaning = "The return model's parameters; missing ones take their defaults."},
+      {.path = "abroad.job_finding",
+       .type = Type::section,
+       .meaning = "The job-finding model abroad. Left out, the default model network applies, "
+                  "with the flat keys abroad.job_finding_monthly, network_job_effect, "
+                  "network_scale, training_job_effect and illegal_job_factor as its "
+                  "parameters."},
+      {.path = "abroad.job_finding.model",
+       .type = Type::string,
+       .meaning = "A registered job-finding model other than the default network."},
+      {.path = "abroad.job_finding.params",
+       .type = Type::params,
+       .default_value = "{}",
+       .meaning = "The job-finding model's parameters; missing ones take their defaults."},
 
       // output
       {.path = "output.compression",

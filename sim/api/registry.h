@@ -1,9 +1,10 @@
 #ifndef KOCHMON_SIM_API_REGISTRY_H
 #define KOCHMON_SIM_API_REGISTRY_H
 
-// Rules and combinators are found by the name used in YAML. A plug-in is one class with a
-// static info() and a constructor from validated Params; builtin.cpp lists them explicitly
-// (static self-registration would silently vanish when the linker drops an unused object).
+// Rules, combinators and life-abroad models are found by the name used in YAML. A plug-in is one
+// class with a static info() and a constructor from validated Params; builtin.cpp lists them
+// explicitly (static self-registration would silently vanish when the linker drops an unused
+// object).
 
 #include <algorithm>
 #include <concepts>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/api/abroad_model.h"
 #include "sim/api/decision_rule.h"
 #include "sim/api/plugin_info.h"
 #include "sim/core/error.h"
@@ -68,11 +70,15 @@ private:
 
 using RuleRegistry = Registry<DecisionRule>;
 using CombinatorRegistry = Registry<Combinator>;
+using ReturnModelRegistry = Registry<ReturnModel>;
+using JobFindingRegistry = Registry<JobFindingModel>;
 
 //! Both registries, as the loader (to validate names and parameters) and the engine need them.
 struct Registries {
   RuleRegistry rules;
   CombinatorRegistry combinators;
+  ReturnModelRegistry return_models; // abroad.return
+  JobFindingRegistry job_models;     // abroad.job_finding
 };
 
 } // namespace kochmon::sim

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/api/plugin_info.h"
 #include "sim/core/month.h"
 #include "sim/core/series.h"
 
@@ -139,7 +140,14 @@ struct DecisionConfig {
   Series credit_som = Series::constant(0); // credit available for the cost of going
 };
 
-//! Life abroad (MODEL.md §6): simple hazards in the foundation.
+//! A life-abroad model (agents/abroad/) by its registered name, with validated parameters.
+struct AbroadModelChoice {
+  std::string model;
+  Params params;
+};
+
+//! Life abroad (MODEL.md §6). The return hazard and job finding abroad are plug-ins
+//! (sim/api/abroad_model.h); the flat keys below are the parameters of the default models.
 struct AbroadConfig {
   double job_finding_monthly = 0.4; // scaled by (1 - u_d)
   double job_loss_monthly = 0.03;
@@ -161,6 +169,30 @@ struct AbroadConfig {
   double business_base = 0.02;           // probability a returnee starts a business
   double business_savings_effect = 0.05; // added per 12 months of home wage saved
   double business_income_factor = 1.2;   // business income relative to the regional wage
+  // The models chosen in the scenario; an empty name takes the default model with its
+  // parameters from the flat keys above (return_choice(), job_choice()).
+  AbroadModelChoice return_model, job_model;
+
+  //! The return model in force: as chosen, or "wage_fall" with the flat return_* keys.
+  AbroadModelChoice return_choice() const {
+    if (!return_model.model.empty()) return return_model;
+    return {"wage_fall",
+            {{"return_monthly", return_monthly},
+             {"return_unemployed_monthly", return_unemployed_monthly},
+             {"return_target_monthly", return_target_monthly},
+             {"return_wage_fall", return_wage_fall},
+             {"return_grant_effect", return_grant_effect}}};
+  }
+  //! The job-finding model in force: as chosen, or "network" with the flat keys.
+  AbroadModelChoice job_choice() const {
+    if (!job_model.model.empty()) return job_model;
+    return {"network",
+            {{"job_finding_monthly", job_finding_monthly},
+             {"network_job_effect", network_job_effect},
+             {"network_scale", network_scale},
+             {"training_job_effect", training_job_effect},
+             {"illegal_job_factor", illegal_job_factor}}};
+  }
 };
 
 struct OutputConfig {

@@ -135,6 +135,17 @@ void World::month_env(Month m, MonthEnv& env) const {
   }
 }
 
+double World::wage_som(int d, Month m) const {
+  const auto R = static_cast<std::size_t>(n_regions_);
+  const auto ud = static_cast<std::size_t>(d);
+  if (ud < R) return config_.regions[ud].wage_som.at(m);
+  const auto f = ud - R;
+  const double per_usd =
+      config_.currencies[static_cast<std::size_t>(dest_currency_[f])].per_usd.at(m);
+  const double home = config_.currencies[static_cast<std::size_t>(home_currency_)].per_usd.at(m);
+  return config_.destinations[f].wage_local.at(m) * home / per_usd;
+}
+
 std::int64_t World::persons() const {
   std::int64_t n = 0;
   for (auto s : households_.size)

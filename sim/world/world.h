@@ -43,6 +43,9 @@ public:
 
   //! Conditions in month m (fills `env`, whose vectors are sized once and reused).
   void month_env(Month m, MonthEnv& env) const;
+  //! The som value of destination d's wage in month m: the region's wage for an internal
+  //! destination, else wage_local · (som per USD) / (local currency per USD).
+  double wage_som(int d, Month m) const;
 
   Households& households() { return households_; }
   const Households& households() const { return households_; }

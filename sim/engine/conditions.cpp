@@ -1,0 +1,197 @@
+// The conditions of the month: the month frame (month_frame.h) and the per-step tables.
+
+#include <algorithm>
+#include <cmath>
+
+#include <tbb/parallel_for.h>
+
+#include "sim/api/abroad_model.h"
+#include "sim/engine/engine.h"
+
+namespace kochmon::sim {
+
+// --- 1–2: this month's conditions, contexts and household-independent scores
+void Simulation::Impl::prepare() {
+  MonthFrame& fr = frame;
+  const Month m = cfg.start + t;
+  world.month_env(m, fr.env);
+  const auto uO = static_cast<std::size_t>(O);
+  const auto uR = static_cast<std::size_t>(R);
+  const auto uD = static_cast<std::size_t>(D);
+
+  // Urban labour markets (MODEL.md §4): jobs grow at a set rate; the unemployment rate is
+  // the share of last month's labour force (residents and internal migrants) without a job.
+  for (std::size_t r = 0; r < uR; ++r) {
+    fr.u_eff[r] = fr.env.u_r[r];
+    if (!cfg.regions[r].urban) continue;
+    jobs[r] = jobs0[r] * std::pow(1.0 + cfg.regions[r].jobs_growth_pct / 100.0, t / 12.0);
+    const double lf = labour_force[r];
+    fr.u_eff[r] = lf > 0 ? std::clamp(1.0 - jobs[r] / lf, 0.0, MAX_URBAN_UNEMPLOYMENT) : 0.0;
+    fr.env.u_r[r] = fr.u_eff[r];
+    fr.env.u_d[r] = fr.u_eff[r];
+  }
+  // Regimes in force, and what a migrant keeps of a wage.
+  for (std::size_t d = 0; d < uD; ++d) {
+    if (d < uR) {
+      fr.legal_share_d[d] = 1.0;
+      fr.permit_d[d] = 0.0;
+      fr.tax_d[d] = 0.0;
+      fr.legalise_d[d] = 0.0;
+    } else {
+      const auto& dc = cfg.destinations[d - uR];
+      const auto& rc = cfg.regimes[static_cast<std::size_t>(dc.regime_at(m))];
+      fr.legal_share_d[d] = rc.legal_share.at(m);
+      fr.permit_d[d] = rc.permit_cost_som.at(m);
+      fr.tax_d[d] = rc.income_tax.at(m);
+      fr.legalise_d[d] = rc.legalise_monthly.at(m);
+    }
+    double mean = 0.0; // the som value of the wage over the last 12 months
+    for (int k = 1; k <= 12; ++k)
+      mean += world.wage_som(static_cast<int>(d), m + (-k));
+    fr.wage_som_mean12[d] = mean / 12.0;
+  }
+  // Bans: how well they are enforced (fingerprinting raises it), and amnesties this month.
+  fr.amnesty_now = false;
+  for (std::size_t d = 0; d < uD; ++d) {
+    fr.enforcement_d[d] = d < uR ? 1.0 : cfg.destinations[d - uR].ban_enforcement.at(m);
+    fr.amnesty_d[d] = 0.0;
+  }
+  for (const auto& e : cfg.events) {
+    if (e.date != m || e.type != EventConfig::Type::amnesty) continue;
+    const std::size_t d = uR + static_cast<std::size_t>(e.destination);
+    fr.amnesty_d[d] = 1.0 - (1.0 - fr.amnesty_d[d]) * (1.0 - e.share);
+    fr.amnesty_now = true;
+  }
+  fr.training_share = cfg.abroad.training_share.at(m);
+  fr.grant_som = cfg.abroad.return_grant_som.at(m);
+  fr.credit_som = cfg.decision.credit_som.at(m);
+  fr.poverty_line = cfg.population.poverty_line_som.at(m);
+
+  // Regional shock innovations, one keyed draw per region and month.
+  for (std::size_t r = 0; r < uR; ++r) {
+    const auto b = KeyedDraws(cfg.seed, Stream::dynamics, r, t, Purpose::regional_shock).block(0);
+    fr.eta[r] = cfg.regions[r].shock_sd * KeyedDraws::normal(b.v[0], b.v[1]);
+  }
+  const double phi = cfg.shocks.persistence;
+  const double sh = cfg.shocks.household_sd;
+
+  for (int r = 0; r < R; ++r) {
+    const auto ur = static_cast<std::size_t>(r);
+    OriginView& o = fr.origins[ur];
+    o.region = r;
+    o.w_r = fr.env.w_r[ur];
+    o.u_r = fr.u_eff[ur];
+    o.p_r = 1.0 - fr.u_eff[ur];
+    o.P_r = P_r[ur];
+    o.poverty_r = fr.env.poverty_r[ur];
+    o.income_mean_r = income_mean_r[ur];
+    o.land_ha_mean = cfg.regions[ur].land_ha_mean;
+    const double sd_r = cfg.regions[ur].shock_sd;
+    o.sigma2_r = (sd_r * sd_r + sh * sh) / std::max(1e-9, 1.0 - phi * phi);
+    OptionView* opt = &fr.options[ur * uO];
+    opt[0] = OptionView{}; // stay
+    for (int d = 0; d < D; ++d) {
+      const auto ud = static_cast<std::size_t>(d);
+      OptionView& v = opt[1 + ud];
+      v.foreign = world.is_foreign(d);
+      v.available = d != r;
+      v.urban = !v.foreign && cfg.regions[ud].urban;
+      v.w_d = fr.env.w_d[ud];
+      v.fx_d = fr.env.fx_d[ud];
+      v.u_d = fr.env.u_d[ud];
+      v.p_d = 1.0 - fr.env.u_d[ud];
+      v.c_d = fr.env.c_d[ud];
+      v.dist_km = world.dist_km(r, d);
+      v.N_rd = N_rd[ur * uD + ud];
+      v.fee_d = fr.env.fee_d[ud];
+      v.detect_d = fr.env.detect_d[ud];
+      v.legal_d = fr.legal_share_d[ud];
+      const double gross = v.w_d * v.fx_d;
+      v.net_earnings_d = net_wage_som(gross, v.legal_d, fr.tax_d[ud], fr.permit_d[ud]);
+      v.m_d = cfg.abroad.remit_share;
+      double fx_vol = 0.0, corr = 0.0;
+      if (v.foreign) {
+        fx_vol = cfg.destinations[ud - uR].fx_volatility;
+        corr = cfg.destinations[ud - uR].shock_correlation;
+      }
+      // Relative variance of remittances: employment (Bernoulli), expulsion, exchange rate.
+      v.sigma2_d =
+          v.u_d / std::max(1e-9, 1.0 - v.u_d) + (1.0 - v.legal_d) * v.detect_d + fx_vol * fx_vol;
+      v.corr_rd = corr;
+      v.asc_d = v.foreign ? cfg.destinations[ud - uR].attractiveness
+                          : cfg.regions[ud].attractiveness + cfg.regions[ur].internal_exit;
+    }
+    const RegionContext ctx{m, t, o, std::span<const OptionView>(opt, uO)};
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+      std::span<double> s(&fr.base_scores[(ur * rules.size() + k) * uO], uO);
+      rules[k]->score_region(ctx, s);
+    }
+    if (!any_household_rule) {
+      const CombineInput in{
+          std::span<const double>(&fr.base_scores[ur * rules.size() * uO], rules.size() * uO),
+          weights, ctx.options, cfg.decision.monthly_rate};
+      combinator->probabilities(in, std::span<double>(&fr.region_probs[ur * uO], uO));
+    }
+  }
+  prepare_tables();
+  build_rd_histograms();
+}
+
+// What a household of region r would compute about itself and destination d, once per step.
+void Simulation::Impl::prepare_tables() {
+  MonthFrame& fr = frame;
+  const auto& ab = cfg.abroad;
+  const auto uR = static_cast<std::size_t>(R), uD = static_cast<std::size_t>(D);
+  const double f = cfg.home_labour.job_finding_monthly;
+  for (std::size_t d = 0; d < uD; ++d) {
+    const double som_wage = fr.env.w_d[d] * fr.env.fx_d[d];
+    for (int legal = 0; legal < 2; ++legal)
+      fr.net_d[d * 2 + static_cast<std::size_t>(legal)] =
+          net_wage_som(som_wage, legal, fr.tax_d[d], fr.permit_d[d]);
+  }
+  for (std::size_t r = 0; r < uR; ++r) {
+    const double w_r = fr.env.w_r[r];
+    const double u_r = fr.u_eff[r];
+    fr.sep_r[r] = f * u_r / std::max(1e-9, 1.0 - u_r);
+    fr.target_r[r] = ab.savings_target_months * w_r;
+    fr.business_income_r[r] = w_r * ab.business_income_factor;
+  }
+  // Job finding and the return hazard abroad: the scenario's models fill their tables
+  // (agents/abroad/, sim/api/abroad_model.h).
+  const AbroadContext ctx{cfg.start + t, t,          R,           D,          fr.env.w_r,
+                          fr.u_eff,      fr.env.w_d, fr.env.fx_d, fr.env.u_d, fr.wage_som_mean12,
+                          N_rd,          P_r,        fr.grant_som};
+  job_model->fill(ctx, fr.find_rd);
+  return_model->fill(ctx, fr.hazard_rd);
+}
+
+// Stark's relative deprivation needs each region's income distribution at the start of the
+// month: one histogram per region, built by one task per region in household order.
+// Each region's households are its block of the initial layout, less those who moved out,
+// plus the movers in from other blocks (`outsiders`, kept in id order).
+void Simulation::Impl::build_rd_histograms() {
+  MonthFrame& fr = frame;
+  const auto& hh = world.households();
+  tbb::parallel_for(0, R, [&](int r) {
+    const auto ur = static_cast<std::size_t>(r);
+    auto& hist = fr.rd_hist[ur];
+    hist.clear();
+    for (std::size_t h = block_begin[ur]; h < block_end[ur]; ++h)
+      if (hh.region[h] == r) hist.add(hh.income_som[h]);
+    for (const std::uint32_t h : outsiders)
+      if (hh.region[h] == r) hist.add(hh.income_som[h]);
+    hist.finish();
+  });
+}
+
+//! After a month with household moves: the households living outside their initial block.
+void Simulation::Impl::update_outsiders() {
+  const auto& hh = world.households();
+  outsiders.clear(); // capacity reserved up front: no allocation here
+  for (int r = 0; r < R; ++r)
+    for (std::size_t h = block_begin[static_cast<std::size_t>(r)];
+         h < block_end[static_cast<std::size_t>(r)]; ++h)
+      if (hh.region[h] != r) outsiders.push_back(static_cast<std::uint32_t>(h));
+}
+
+} // namespace kochmon::sim
