@@ -11,6 +11,7 @@
 #include "sim/engine/simulation.h"
 #include "tests/support/configs.h"
 #include "tests/support/memory_state.h"
+#include "tests/support/round_trip.h"
 
 namespace kochmon::sim {
 namespace {
@@ -32,52 +33,11 @@ RunConfig busy_config() {
   return c;
 }
 
-std::vector<double> tail(Simulation& sim, int steps) {
-  std::vector<double> out;
-  for (int t = 0; t < steps; ++t) {
-    sim.step();
-    for (std::size_t i = 0; i < sim.layout().series.size(); ++i) {
-      auto v = sim.values(i);
-      out.insert(out.end(), v.begin(), v.end());
-    }
-  }
-  return out;
-}
-
 TEST(Checkpoint, RestoredRunContinuesBitIdentically) {
   const auto c = busy_config();
-  const auto reg = agents::builtin_registries();
-  for (int stop_at : {1, 7, 19}) {
-    for (auto [before, after] : {std::pair{1, 2}, std::pair{2, 1}}) {
-      std::vector<double> straight, resumed;
-      MemoryState state;
-      {
-        tbb::global_control gc(tbb::global_control::max_allowed_parallelism, 2);
-        Simulation sim(c, reg);
-        tail(sim, stop_at);
-        tail(sim, 0);
-        straight = tail(sim, c.n_steps() - stop_at);
-      }
-      {
-        tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
-                               static_cast<std::size_t>(before));
-        Simulation sim(c, reg);
-        tail(sim, stop_at);
-        sim.save_state(state);
-      }
-      {
-        tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
-                               static_cast<std::size_t>(after));
-        Simulation sim(c, reg);
-        sim.restore_state(state);
-        EXPECT_EQ(sim.steps_done(), stop_at);
-        resumed = tail(sim, c.n_steps() - stop_at);
-      }
-      ASSERT_EQ(straight.size(), resumed.size());
-      EXPECT_EQ(std::memcmp(straight.data(), resumed.data(), straight.size() * sizeof(double)), 0)
-          << "stopped at " << stop_at << ", threads " << before << " then " << after;
-    }
-  }
+  for (int stop_at : {1, 7, 19})
+    for (auto [before, after] : {std::pair{1, 2}, std::pair{2, 1}})
+      tests::expect_round_trip(c, stop_at, before, after);
 }
 
 TEST(Checkpoint, StateOfAnotherWorldIsRefused) {

@@ -12,26 +12,16 @@
 #include "agents/builtin.h"
 #include "sim/engine/simulation.h"
 #include "tests/support/configs.h"
-#include "tests/support/memory_state.h"
+#include "tests/support/round_trip.h"
 
 namespace kochmon::sim {
 namespace {
 
 using tests::every_feature_config;
+using tests::expect_round_trip;
+using tests::run_steps;
+using tests::same_bits;
 using tests::two_region_config;
-
-//! Every value of every series (trajectories included) over `steps` steps, concatenated.
-std::vector<double> run_steps(Simulation& sim, int steps) {
-  std::vector<double> all;
-  for (int t = 0; t < steps; ++t) {
-    sim.step();
-    for (std::size_t i = 0; i < sim.layout().series.size(); ++i) {
-      auto v = sim.values(i);
-      all.insert(all.end(), v.begin(), v.end());
-    }
-  }
-  return all;
-}
 
 std::vector<double> run_all(const RunConfig& c, int threads) {
   tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
@@ -39,10 +29,6 @@ std::vector<double> run_all(const RunConfig& c, int threads) {
   const auto reg = agents::builtin_registries();
   Simulation sim(c, reg);
   return run_steps(sim, c.n_steps());
-}
-
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 
 //! The features the configuration is meant to exercise did happen (a configuration that
@@ -111,37 +97,6 @@ INSTANTIATE_TEST_SUITE_P(Combinators, DeterminismEveryFeature,
 TEST(Determinism, TheEveryFeatureConfigurationExercisesEveryFeature) {
   const auto reg = agents::builtin_registries();
   expect_features_happened(every_feature_config(reg, "logit", 20000, 40));
-}
-
-//! Runs `c` straight with 2 threads, and again stopped after `stop_at` steps with `before`
-//! threads, saved, restored into a fresh simulation and finished with `after` threads.
-void expect_round_trip(const RunConfig& c, int stop_at, int before, int after) {
-  const auto reg = agents::builtin_registries();
-  std::vector<double> straight, resumed;
-  tests::MemoryState state;
-  {
-    tbb::global_control gc(tbb::global_control::max_allowed_parallelism, 2);
-    Simulation sim(c, reg);
-    run_steps(sim, stop_at);
-    straight = run_steps(sim, c.n_steps() - stop_at);
-  }
-  {
-    tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
-                           static_cast<std::size_t>(before));
-    Simulation sim(c, reg);
-    run_steps(sim, stop_at);
-    sim.save_state(state);
-  }
-  {
-    tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
-                           static_cast<std::size_t>(after));
-    Simulation sim(c, reg);
-    sim.restore_state(state);
-    EXPECT_EQ(sim.steps_done(), stop_at);
-    resumed = run_steps(sim, c.n_steps() - stop_at);
-  }
-  EXPECT_TRUE(same_bits(straight, resumed))
-      << "stopped at " << stop_at << ", threads " << before << " then " << after;
 }
 
 // Checkpoints with every feature (Harris–Todaro, the liquidity constraint, trajectories, the
