@@ -45,6 +45,30 @@ enum class Purpose : std::uint32_t {
   ban_enforcement = 112,
 };
 
+//! The standard normal quantile at p in (0, 1) by Acklam's rational approximation (relative
+//! error below 1.2e-9, tests/unit/sim/core/test_rng.cpp): no logarithm in the central 95%.
+//! The keyed normal draws use it as it is; the sweep designs refine it (normal_quantile).
+inline double inverse_normal_acklam(double p) {
+  constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
+                          1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                          6.680131188771972e+01, -1.328068155288572e+01};
+  constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                          -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+  constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                          3.754408661907416e+00};
+  constexpr double LOW = 0.02425;
+  if (p < LOW || p > 1.0 - LOW) {
+    const double q = std::sqrt(-2.0 * std::log(p < LOW ? p : 1.0 - p));
+    const double x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+                     ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
+    return p < LOW ? x : -x;
+  }
+  const double q = p - 0.5, r = q * q;
+  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
+}
+
 //! The draws of one (household, step, purpose): up to four 64-bit words per block, and as many
 //! blocks as needed through `index` (a member number, for example).
 class KeyedDraws {
@@ -73,32 +97,15 @@ public:
   static double unit16(std::uint64_t bits, unsigned slice) {
     return static_cast<double>((bits >> (16 * slice)) & 0xFFFFu) * 0x1.0p-16;
   }
-  //! Standard normal from one word, by the inverse normal CDF (Acklam's rational
-  //! approximation, relative error below 1.2e-9): one draw, no logarithm in the central 95%.
+  //! Standard normal from one word, by the inverse normal CDF (inverse_normal_acklam): one
+  //! draw, no logarithm in the central 95%.
   static double normal(std::uint64_t bits) {
     // p = (k + 1/2) 2^-53 in (0, 1). The largest k, 2^53 - 1, would round to p = 1 (and an
     // infinite draw): it takes the value of 2^53 - 2 (tests/unit/sim/core/test_rng.cpp).
     constexpr std::uint64_t K_MAX = (std::uint64_t{1} << 53) - 2;
     const std::uint64_t k = (bits >> 11) < K_MAX ? (bits >> 11) : K_MAX;
     const double p = (static_cast<double>(k) + 0.5) * 0x1.0p-53;
-    constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
-                            1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-    constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                            6.680131188771972e+01, -1.328068155288572e+01};
-    constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                            -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-    constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                            3.754408661907416e+00};
-    constexpr double LOW = 0.02425;
-    if (p < LOW || p > 1.0 - LOW) {
-      const double q = std::sqrt(-2.0 * std::log(p < LOW ? p : 1.0 - p));
-      const double x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-                       ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
-      return p < LOW ? x : -x;
-    }
-    const double q = p - 0.5, r = q * q;
-    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-           (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
+    return inverse_normal_acklam(p);
   }
   //! Standard normal from two words (Box–Muller; deterministic, no state).
   static double normal(std::uint64_t a, std::uint64_t b) {
