@@ -27,6 +27,15 @@ void write_ints(h5::Group& g, const std::string& name, const std::vector<std::in
   ds.set_attribute("description", description);
 }
 
+//! One field of every row, as a column.
+template <class Row, class T> std::vector<T> column(const std::vector<Row>& rows, T Row::*field) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows)
+    out.push_back(r.*field);
+  return out;
+}
+
 std::int32_t pass_code(ValidationStatus s) {
   return s == ValidationStatus::pass ? 1 : s == ValidationStatus::fail ? 0 : -1;
 }
@@ -43,60 +52,54 @@ void write_group(h5::File& file, const ValidationTable& t) {
   g.set_attribute("not_covered", t.not_covered);
   g.set_attribute("objective", t.objective);
   g.set_attribute("mean_relative_difference", t.mean_relative_difference);
-  std::vector<std::string> target, period, status, unit, note;
-  std::vector<double> sim, value, low, high, error;
+  const auto& rows = t.rows;
+  std::vector<std::string> status;
   std::vector<std::int32_t> pass;
-  for (const ValidationRow& row : t.rows) {
-    target.push_back(row.target);
-    period.push_back(row.period);
+  for (const ValidationRow& row : rows) {
     status.push_back(status_text(row.status));
-    unit.push_back(row.unit);
-    note.push_back(row.note);
-    sim.push_back(row.simulated);
-    value.push_back(row.value);
-    low.push_back(row.low);
-    high.push_back(row.high);
-    error.push_back(row.error);
     pass.push_back(pass_code(row.status));
   }
-  g.write_strings("target", target).set_attribute("description", "target id");
-  g.write_strings("period", period)
+  g.write_strings("target", column(rows, &ValidationRow::target))
+      .set_attribute("description", "target id");
+  g.write_strings("period", column(rows, &ValidationRow::period))
       .set_attribute("description", "calendar year(s) or months compared");
-  write_doubles(g, "simulated", sim, "simulated value (NaN: not covered)");
-  write_doubles(g, "value", value, "observed value (NaN: none)");
-  write_doubles(g, "low", low, "observed range, lower end (NaN: open)");
-  write_doubles(g, "high", high, "observed range, upper end (NaN: open)");
-  write_doubles(g, "error", error, "relative error to value, or distance to the range / its width");
+  write_doubles(g, "simulated", column(rows, &ValidationRow::simulated),
+                "simulated value (NaN: not covered)");
+  write_doubles(g, "value", column(rows, &ValidationRow::value), "observed value (NaN: none)");
+  write_doubles(g, "low", column(rows, &ValidationRow::low),
+                "observed range, lower end (NaN: open)");
+  write_doubles(g, "high", column(rows, &ValidationRow::high),
+                "observed range, upper end (NaN: open)");
+  write_doubles(g, "error", column(rows, &ValidationRow::error),
+                "relative error to value, or distance to the range / its width");
   write_ints(g, "pass", pass, "1 pass, 0 fail, -1 not covered");
   g.write_strings("status", status).set_attribute("description", "pass, FAIL or not covered");
-  g.write_strings("unit", unit).set_attribute("description", "unit of simulated and observed");
-  g.write_strings("note", note).set_attribute("description", "remarks, may be empty");
+  g.write_strings("unit", column(rows, &ValidationRow::unit))
+      .set_attribute("description", "unit of simulated and observed");
+  g.write_strings("note", column(rows, &ValidationRow::note))
+      .set_attribute("description", "remarks, may be empty");
   g.write_string("targets_yaml", t.targets_yaml)
       .set_attribute("description", "the targets file as read");
   if (t.regions.empty()) return;
   auto im = g.create_group("internal_migration");
   im.set_attribute("mean_relative_difference", t.mean_relative_difference);
-  std::vector<std::string> region;
-  std::vector<std::int32_t> year;
-  std::vector<double> as, ao, ar, ds, dobs, dr;
-  for (const ValidationRegionRow& x : t.regions) {
-    region.push_back(x.region);
-    year.push_back(x.year);
-    as.push_back(x.arrivals_sim);
-    ao.push_back(x.arrivals_obs);
-    ar.push_back(x.arrivals_rel_diff);
-    ds.push_back(x.departures_sim);
-    dobs.push_back(x.departures_obs);
-    dr.push_back(x.departures_rel_diff);
-  }
-  im.write_strings("region", region).set_attribute("description", "region id");
-  write_ints(im, "year", year, "calendar year");
-  write_doubles(im, "arrivals_sim", as, "simulated arrivals from other regions, persons/year");
-  write_doubles(im, "arrivals_obs", ao, "registered arrivals (T2.22), persons/year");
-  write_doubles(im, "arrivals_rel_diff", ar, "arrivals_sim / arrivals_obs - 1");
-  write_doubles(im, "departures_sim", ds, "simulated departures to other regions, persons/year");
-  write_doubles(im, "departures_obs", dobs, "registered departures (T2.22), persons/year");
-  write_doubles(im, "departures_rel_diff", dr, "departures_sim / departures_obs - 1");
+  const auto& regions = t.regions;
+  im.write_strings("region", column(regions, &ValidationRegionRow::region))
+      .set_attribute("description", "region id");
+  write_ints(im, "year", column(regions, &ValidationRegionRow::year), "calendar year");
+  write_doubles(im, "arrivals_sim", column(regions, &ValidationRegionRow::arrivals_sim),
+                "simulated arrivals from other regions, persons/year");
+  write_doubles(im, "arrivals_obs", column(regions, &ValidationRegionRow::arrivals_obs),
+                "registered arrivals (T2.22), persons/year");
+  write_doubles(im, "arrivals_rel_diff", column(regions, &ValidationRegionRow::arrivals_rel_diff),
+                "arrivals_sim / arrivals_obs - 1");
+  write_doubles(im, "departures_sim", column(regions, &ValidationRegionRow::departures_sim),
+                "simulated departures to other regions, persons/year");
+  write_doubles(im, "departures_obs", column(regions, &ValidationRegionRow::departures_obs),
+                "registered departures (T2.22), persons/year");
+  write_doubles(im, "departures_rel_diff",
+                column(regions, &ValidationRegionRow::departures_rel_diff),
+                "departures_sim / departures_obs - 1");
 }
 
 } // namespace

@@ -6,7 +6,7 @@
 //  - household_month.cpp  the fused one-pass loop over a chunk's households;
 //  - abroad.cpp           life abroad: returns, expulsions, bans, returnee businesses;
 //  - departure.cpp        the decision and the departure;
-//  - tallies.cpp          the series table, the results layout and the reduction;
+//  - tallies.cpp          the results layout (series and axes) and the reduction;
 //  - simulation.cpp       the facade: construction, chunks, the run loop, checkpoints.
 
 #include <array>
@@ -53,9 +53,10 @@ struct Simulation::Impl {
   std::vector<std::size_t> chunk_begin, chunk_end; // chunks laid out within regions
   std::vector<int> chunk_region;                   // the region of each chunk's block
 
-  // --- carried from month to month (step-start state, read-only while households run)
+  // --- this month's frame (month_frame.h), read-only while households run
   int t = 0;
   MonthFrame frame;
+  // --- carried from month to month
   std::vector<double> N_rd;          // R × D, full scale (last step's stock)
   std::vector<double> P_r;           // R, persons at home, full scale
   std::vector<double> income_mean_r; // R
@@ -64,7 +65,6 @@ struct Simulation::Impl {
   std::vector<std::size_t> block_begin, block_end; // R: each region's block in the initial layout
   std::vector<std::uint32_t> outsiders;            // households living outside their block
 
-  // --- partial sums, one block per chunk, reduced in chunk order
   // --- partial sums, one block per chunk, reduced in chunk order
   struct Offsets {
     std::size_t stock, stock_sl, dep, ret, exp, new_bans, bans, remit, remit_src, moves, active,

@@ -1,4 +1,5 @@
-// The reduction of the chunks' partial sums into the step's series.
+// The results layout (series, units, axes) and the reduction of the chunks' partial sums
+// into the step's series and next month's aggregates.
 
 #include <algorithm>
 
