@@ -15,6 +15,7 @@
 #include "scenarios/schema/schema.h"
 #include "sim/engine/simulation.h"
 #include "tests/support/configs.h"
+#include "tests/support/round_trip.h"
 
 namespace kochmon::agents {
 namespace {
@@ -143,6 +144,28 @@ TEST(AbroadModels, TheDefaultModelsParametersAreTheFlatKeys) {
       EXPECT_EQ(key->unit, p.unit) << path;
     }
   }
+}
+
+} // namespace
+} // namespace kochmon::agents
+
+namespace kochmon::agents {
+namespace {
+
+// A chosen model keeps results bit-identical across thread counts: it fills its table once a
+// month, before the parallel loop (the every-feature world, 9,000 households per region, so
+// regions span two chunks).
+TEST(AbroadModels, AChosenModelIsBitIdenticalAtOneAndTwoThreads) {
+  const auto reg = builtin_registries();
+  auto c = tests::every_feature_config(reg, "logit", 9000, 14);
+  c.abroad.return_model = {"constant", {{"monthly", 0.05}}};
+  auto run = [&](int threads) {
+    tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
+                           static_cast<std::size_t>(threads));
+    sim::Simulation sim(c, reg);
+    return tests::run_steps(sim, c.n_steps());
+  };
+  EXPECT_TRUE(tests::same_bits(run(1), run(2)));
 }
 
 } // namespace
