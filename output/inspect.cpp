@@ -197,7 +197,7 @@ void validation_group(const h5::Group& g, const std::string& indent, std::string
   }
 }
 
-//! The /validation group (tools/validate/README.md), if the file has one.
+//! The /validation group (validation/README.md), if the file has one.
 std::string validation_summary(const RunFile& run) {
   if (!run.has_validation()) return "\nvalidation  none (no /validation group in this file)\n";
   std::string out = "\nvalidation\n";

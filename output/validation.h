@@ -2,7 +2,7 @@
 #define KOCHMON_OUTPUT_VALIDATION_H
 
 // The /validation group of a run file (FORMAT.md, "Validation group"): a comparison of the run
-// with observed targets, added by `kochmon validate` (tools/sweep/validate.h computes it) and
+// with observed targets, added by `kochmon validate` (validation/validate.h computes it) and
 // read back by output/reader.h. Plain data: output/ knows the layout, not how the rows came to be.
 
 #include <cstdint>

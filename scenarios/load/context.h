@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "scenarios/load/csv_table.h"
 #include "scenarios/load/diagnostics.h"
@@ -33,7 +35,21 @@ bool is_id(const std::string& text);
 //! The shortest text that reads back as exactly `v`.
 std::string format_number(double v);
 //! "a number in (0, 1]" / "a number >= 0" / "a number".
-std::string expected_in(const char* what, const schema::Range& range);
+//! `whole`: the bounds of an integer, written out in full.
+std::string expected_in(const char* what, const schema::Range& range, bool whole = false);
+
+//! Checks one value against its key's type and range: scalars and lists of scalars (sections,
+//! lists of maps, series and plug-in parameters are left to the caller). Reports and returns
+//! false on a bad value. Shared by scenarios and spec files (scenarios/load/spec_check.h).
+bool check_value(const schema::Key& k, const Node& n, const std::string& shown, Diagnostics& diag);
+
+//! Reports the keys of `map` that are not in `names` (the nearest name as a hint, or a
+//! retired key's own hint; `pattern` is the map's schema path) and keys given twice.
+//! `list_known`: the hint also lists the known keys when there are 8 or fewer, even with a
+//! nearest one (spec files, whose maps are small).
+void check_known_keys(const Node& map, const std::vector<std::string>& names,
+                      std::string_view pattern, const std::string& shown, Diagnostics& diag,
+                      const std::vector<schema::RetiredKey>& retired = {}, bool list_known = false);
 
 //! Step 1: checks every key against the schema (unknown keys, missing required keys, types,
 //! ranges, rule and combinator names and their parameters), then puts the keys in schema order

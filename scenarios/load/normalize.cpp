@@ -49,30 +49,14 @@ std::string format_number(double v) {
   return out;
 }
 
-std::string expected_in(const char* what, const schema::Range& range) {
+std::string expected_in(const char* what, const schema::Range& range, bool whole) {
   std::string out = what;
   if (!range.bounded()) return out;
   const bool both = std::isfinite(range.min) && std::isfinite(range.max);
-  return out + (both ? " in " : " ") + range.str();
+  return out + (both ? " in " : " ") + range.str(whole);
 }
 
-namespace {
-
-std::string child_path(const std::string& shown, std::string_view key) {
-  return shown.empty() ? std::string(key) : shown + "." + std::string(key);
-}
-
-Node scalar_node(const std::string& text, const Node& like) {
-  Node n;
-  n.kind = Node::Kind::scalar;
-  n.scalar = text;
-  n.pos = like.pos;
-  n.dir = like.dir;
-  return n;
-}
-
-// Checks one scalar key. Reports and returns false on a bad value.
-bool check_scalar(const Key& k, const Node& n, const std::string& shown, Diagnostics& diag) {
+bool check_value(const Key& k, const Node& n, const std::string& shown, Diagnostics& diag) {
   auto type_error = [&](const std::string& expected) {
     diag.error(n.pos, shown, "expected " + expected + ", got " + n.describe());
     return false;
@@ -103,10 +87,10 @@ bool check_scalar(const Key& k, const Node& n, const std::string& shown, Diagnos
   }
   case Type::integer: {
     const auto v = n.is_scalar() ? parse_integer(n.scalar) : std::nullopt;
-    if (!v) return type_error(expected_in("an integer", k.range));
+    if (!v) return type_error(expected_in("an integer", k.range, true));
     if (!k.range.contains(static_cast<double>(*v))) {
       diag.error(n.pos, shown,
-                 "expected " + expected_in("an integer", k.range) + ", got " + n.scalar);
+                 "expected " + expected_in("an integer", k.range, true) + ", got " + n.scalar);
       return false;
     }
     return true;
@@ -121,10 +105,42 @@ bool check_scalar(const Key& k, const Node& n, const std::string& shown, Diagnos
   case Type::choice: {
     std::vector<std::string> choices(k.choices.begin(), k.choices.end());
     if (!n.is_scalar() || std::find(choices.begin(), choices.end(), n.scalar) == choices.end()) {
-      diag.error(n.pos, shown, "expected one of " + join(choices) + ", got " + n.describe());
+      const std::string near = n.is_scalar() ? nearest(n.scalar, choices) : std::string();
+      diag.error(n.pos, shown, "expected one of " + join(choices) + ", got " + n.describe(),
+                 near.empty() ? std::string() : "did you mean '" + near + "'?");
       return false;
     }
     return true;
+  }
+  case Type::strings:
+  case Type::integers: {
+    const bool whole = k.type == Type::integers;
+    const std::string what = !k.type_text.empty() ? std::string(k.type_text)
+                             : whole              ? expected_in("list of integers", k.range, true)
+                                                  : std::string("list of strings");
+    if (!n.is_seq() || (k.non_empty && n.seq.empty()))
+      return type_error(std::string(k.non_empty ? "a non-empty " : "a ") + what);
+    bool ok = true;
+    for (std::size_t i = 0; i < n.seq.size(); ++i) {
+      const Node& e = n.seq[i];
+      const std::string at = shown + "[" + std::to_string(i) + "]";
+      if (!e.is_scalar()) {
+        diag.error(e.pos, at,
+                   std::string("expected ") + (whole ? "an integer" : "a string") + ", got " +
+                       e.describe());
+        ok = false;
+        continue;
+      }
+      if (!whole) continue;
+      const auto v = parse_integer(e.scalar);
+      if (!v || !k.range.contains(static_cast<double>(*v))) {
+        diag.error(e.pos, at,
+                   "expected " + expected_in("an integer", k.range, true) + ", got " +
+                       e.describe());
+        ok = false;
+      }
+    }
+    return ok;
   }
   case Type::numbers: {
     if (!n.is_seq()) return type_error("a list of " + std::to_string(k.count) + " numbers");
@@ -162,6 +178,52 @@ bool check_scalar(const Key& k, const Node& n, const std::string& shown, Diagnos
   default:
     return true;
   }
+}
+
+void check_known_keys(const Node& map, const std::vector<std::string>& names,
+                      std::string_view pattern, const std::string& shown, Diagnostics& diag,
+                      const std::vector<schema::RetiredKey>& retired, bool list_known) {
+  for (std::size_t i = 0; i < map.map.size(); ++i) {
+    const auto& e = map.map[i];
+    const std::string at = shown.empty() ? e.key : shown + "." + e.key;
+    if (std::find(names.begin(), names.end(), e.key) == names.end()) {
+      std::string hint;
+      const std::string near = nearest(e.key, names);
+      const std::string full = pattern.empty() ? e.key : std::string(pattern) + "." + e.key;
+      const auto old = std::find_if(retired.begin(), retired.end(),
+                                    [&](const schema::RetiredKey& r) { return r.path == full; });
+      if (old != retired.end())
+        hint = std::string(old->hint);
+      else if (list_known)
+        hint = suggest(e.key, names, "keys here");
+      else if (!near.empty())
+        hint = "did you mean '" + near + "'?";
+      else if (names.size() <= 8)
+        hint = "known keys here: " + join(names);
+      diag.error(e.key_pos, at, "unknown key", hint);
+      continue;
+    }
+    for (std::size_t j = 0; j < i; ++j)
+      if (map.map[j].key == e.key) {
+        diag.error(e.key_pos, at, "key given twice", "remove one of them");
+        break;
+      }
+  }
+}
+
+namespace {
+
+std::string child_path(const std::string& shown, std::string_view key) {
+  return shown.empty() ? std::string(key) : shown + "." + std::string(key);
+}
+
+Node scalar_node(const std::string& text, const Node& like) {
+  Node n;
+  n.kind = Node::Kind::scalar;
+  n.scalar = text;
+  n.pos = like.pos;
+  n.dir = like.dir;
+  return n;
 }
 
 void normalize_map(Node& map, const std::string& pattern, const std::string& shown,
@@ -245,32 +307,7 @@ void normalize_map(Node& map, const std::string& pattern, const std::string& sho
   for (const Key* k : allowed)
     if (k->path != "base") names.push_back(std::string(schema::leaf(k->path)));
 
-  // Unknown and repeated keys.
-  for (std::size_t i = 0; i < map.map.size(); ++i) {
-    const auto& e = map.map[i];
-    const std::string at = child_path(shown, e.key);
-    if (std::find(names.begin(), names.end(), e.key) == names.end()) {
-      std::string hint;
-      const std::string near = nearest(e.key, names);
-      const std::string full = pattern.empty() ? e.key : pattern + "." + e.key;
-      const auto& retired = schema::retired_keys();
-      const auto old = std::find_if(retired.begin(), retired.end(),
-                                    [&](const schema::RetiredKey& r) { return r.path == full; });
-      if (old != retired.end())
-        hint = std::string(old->hint);
-      else if (!near.empty())
-        hint = "did you mean '" + near + "'?";
-      else if (names.size() <= 8)
-        hint = "known keys here: " + join(names);
-      ctx.diag.error(e.key_pos, at, "unknown key", hint);
-      continue;
-    }
-    for (std::size_t j = 0; j < i; ++j)
-      if (map.map[j].key == e.key) {
-        ctx.diag.error(e.key_pos, at, "key given twice", "remove one of them");
-        break;
-      }
-  }
+  check_known_keys(map, names, pattern, shown, ctx.diag, schema::retired_keys());
 
   // Schema order, defaults filled in.
   std::vector<Node::Entry> ordered;
@@ -336,7 +373,7 @@ void normalize_map(Node& map, const std::string& pattern, const std::string& sho
     case Type::params:
       break; // read in convert() / normalize_params()
     default:
-      check_scalar(*k, value, at, ctx.diag);
+      check_value(*k, value, at, ctx.diag);
       break;
     }
   }

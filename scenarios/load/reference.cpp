@@ -35,7 +35,9 @@ std::string key_row(const schema::Key& k, std::string_view shown_path) {
     def = std::string(k.computed_default);
   else
     def = "–";
-  std::string range = k.range.str();
+  std::string range =
+      k.range.str(k.type == schema::Type::integer || k.type == schema::Type::integers);
+  if (k.non_empty) range = range.empty() ? "non-empty" : "non-empty, " + range;
   if (k.type == schema::Type::numbers && k.sums_to_one) range += ", sum 1";
   if (k.type == schema::Type::numbers && k.sum_at_most_one) range += ", sum <= 1";
   return "| `" + std::string(shown_path) + "` | " + cell(schema::type_name(k)) + " | " +
@@ -110,6 +112,13 @@ void param_table(std::string& out, const sim::PluginInfo& info) {
 }
 
 } // namespace
+
+std::string spec_key_table(const std::vector<schema::Key>& table, std::string_view pattern) {
+  std::string rows;
+  for (const schema::Key* k : schema::children(table, pattern))
+    rows += key_row(*k, k->path);
+  return rows.empty() ? std::string() : TABLE_HEAD + rows;
+}
 
 const std::string& builtin_example_yaml() {
   static const std::string text = R"(name: tiny

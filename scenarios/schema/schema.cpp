@@ -7,9 +7,9 @@ namespace kochmon::scenarios::schema {
 
 namespace {
 
-std::string fmt(double v) {
+std::string fmt(double v, bool whole) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
+  std::snprintf(buf, sizeof buf, whole ? "%.0f" : "%g", v);
   return buf;
 }
 
@@ -61,12 +61,13 @@ bool Range::contains(double v) const {
   return true;
 }
 
-std::string Range::str() const {
+std::string Range::str(bool whole) const {
   const bool lo = std::isfinite(min), hi = std::isfinite(max);
   if (lo && hi)
-    return std::string(min_open ? "(" : "[") + fmt(min) + ", " + fmt(max) + (max_open ? ")" : "]");
-  if (lo) return std::string(min_open ? "> " : ">= ") + fmt(min);
-  if (hi) return std::string(max_open ? "< " : "<= ") + fmt(max);
+    return std::string(min_open ? "(" : "[") + fmt(min, whole) + ", " + fmt(max, whole) +
+           (max_open ? ")" : "]");
+  if (lo) return std::string(min_open ? "> " : ">= ") + fmt(min, whole);
+  if (hi) return std::string(max_open ? "< " : "<= ") + fmt(max, whole);
   return {};
 }
 
@@ -135,14 +136,22 @@ const std::vector<RetiredKey>& retired_keys() {
 }
 
 const Key* find(std::string_view path) {
-  for (const Key& k : keys())
+  return find(keys(), path);
+}
+
+const Key* find(const std::vector<Key>& table, std::string_view path) {
+  for (const Key& k : table)
     if (k.path == path) return &k;
   return nullptr;
 }
 
 std::vector<const Key*> children(std::string_view parent) {
+  return children(keys(), parent);
+}
+
+std::vector<const Key*> children(const std::vector<Key>& table, std::string_view parent) {
   std::vector<const Key*> out;
-  for (const Key& k : keys()) {
+  for (const Key& k : table) {
     const std::string_view p = k.path;
     if (parent.empty()) {
       if (p.find_first_of(".[") == std::string_view::npos) out.push_back(&k);
@@ -160,6 +169,7 @@ std::string_view leaf(std::string_view path) {
 }
 
 std::string type_name(const Key& key) {
+  if (!key.type_text.empty()) return std::string(key.type_text);
   switch (key.type) {
   case Type::string:
     return "string";
@@ -199,6 +209,10 @@ std::string type_name(const Key& key) {
     return "combinator name";
   case Type::params:
     return "map of numbers";
+  case Type::strings:
+    return "list of strings";
+  case Type::integers:
+    return "list of integers";
   }
   return "?";
 }

@@ -30,6 +30,8 @@ enum class Type {
   rule,       // a registered rule name
   combinator, // a registered combinator name
   params,     // a map of the named plug-in's parameters
+  strings,    // a list of scalars (spec files: overrides, values, labels)
+  integers,   // a list of whole numbers, each in Key::range
 };
 
 //! A closed, open or half-open interval; infinite ends mean "no bound".
@@ -41,8 +43,9 @@ struct Range {
 
   bool bounded() const;
   bool contains(double v) const;
-  //! "[0, 1]", "(0, 1]", ">= 0", "> 0"; "" when unbounded.
-  std::string str() const;
+  //! "[0, 1]", "(0, 1]", ">= 0", "> 0"; "" when unbounded. `whole`: bounds of an integer key,
+  //! written out in full ("[1, 1000000]", not "1e+06").
+  std::string str(bool whole = false) const;
 };
 
 constexpr double INF = std::numeric_limits<double>::infinity();
@@ -75,6 +78,11 @@ struct Key {
   int count = 0;                           // Type::numbers: exact length
   bool sums_to_one = false;                // Type::numbers
   bool sum_at_most_one = false;            // Type::numbers
+  bool non_empty = false;                  // Type::strings, integers, list: at least one entry
+  //! Type::integer: may also be written as a map of its children (`replicates: 2` or
+  //! `replicates: {count: 2}`); the reader checks that map.
+  bool map_form = false;
+  std::string_view type_text{}; // how the type reads when the Type alone says too little
 };
 
 //! A key that scenarios used to have: an error like any unknown key, with this hint.
@@ -102,6 +110,9 @@ const std::vector<Section>& sections();
 const Key* find(std::string_view path);
 //! The keys directly under `parent` ("" for the top level), in schema order.
 std::vector<const Key*> children(std::string_view parent);
+//! The same for another table of keys (a spec file's: sweep, validation targets, calibration).
+std::vector<const Key*> children(const std::vector<Key>& table, std::string_view parent);
+const Key* find(const std::vector<Key>& table, std::string_view path);
 //! The last component of a key path: "regions[].population" -> "population".
 std::string_view leaf(std::string_view path);
 //! How the type reads in the reference and in messages: "number", "one of hold, interpolate".

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# kochmon validate and calibrate end to end on the tiny scenario (tools/validate/README.md):
+# kochmon validate and calibrate end to end on the tiny scenario (validation/README.md, calibration/README.md):
 # the table, validation.csv and the /validation group (read by h5py), not-covered years, the
 # default-targets error, a spec error with its position, and a 2-parameter calibration.
 # shellcheck source=sweep_common.sh
@@ -53,7 +53,7 @@ printf 'name: c\nbase: %s\ntargets: %s\nseeds: [1]\nparameters:\n  - {key: decis
 set +e
 msg=$("$KOCHMON_BIN" calibrate "$WORK/bad.yaml" -o "$WORK/c0" 2>&1); rc=$?
 set -e
-[[ $rc == 2 && $msg == *"bad.yaml:6:"*"unknown key 'strat'"* ]] || fail "spec error: rc $rc: $msg"
+[[ $rc == 2 && $msg == *"bad.yaml:6:"*"parameters[0].strat: unknown key"*"did you mean 'start'?"* ]] || fail "spec error: rc $rc: $msg"
 # A tiny calibration: 2 parameters, 2 seeds, 8 evaluations.
 cat >"$WORK/cal.yaml" <<YAML
 name: tiny_cal

@@ -11,10 +11,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "calibration/calibrate.h"
 #include "sim/core/error.h"
-#include "tools/sweep/calibrate.h"
-#include "tools/sweep/design.h"
-#include "tools/sweep/spec.h"
+#include "sweep/design.h"
+#include "sweep/spec.h"
 
 namespace {
 
@@ -104,7 +104,7 @@ TEST(SweepCommandLineSet, SyntaxErrorsAreReportedByTheLoadersParser) {
 }
 
 TEST(CalibrateCommandLineSet, ComesAfterSetRunEndAndScaleAndBeforeTheParameters) {
-  using namespace kochmon::calibrate;
+  using namespace kochmon::calibration;
   const std::string targets = write("targets.yaml", "name: t\ntargets: []\n");
   const std::string path =
       write("cal.yaml",

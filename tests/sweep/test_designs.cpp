@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "tools/sweep/design.h"
-#include "tools/sweep/identity.h"
-#include "tools/sweep/sobol.h"
+#include "sweep/design.h"
+#include "sweep/identity.h"
+#include "sweep/sobol.h"
 
 using namespace kochmon::sweep;
 

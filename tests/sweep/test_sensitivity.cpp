@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tools/sweep/design.h"
-#include "tools/sweep/sensitivity.h"
+#include "sweep/design.h"
+#include "sweep/sensitivity.h"
 
 using namespace kochmon::sweep;
 

@@ -10,10 +10,10 @@
 
 #include "output/h5/h5.h"
 #include "sim/core/error.h"
-#include "tools/sweep/metrics.h"
-#include "tools/sweep/run_dir.h"
-#include "tools/sweep/spec.h"
-#include "tools/sweep/summary.h"
+#include "sweep/metrics.h"
+#include "sweep/run_dir.h"
+#include "sweep/spec.h"
+#include "sweep/summary.h"
 
 using namespace kochmon::sweep;
 namespace fs = std::filesystem;
@@ -56,19 +56,16 @@ TEST(SpecErrors, UnknownKeysTypesAndRangesAreReportedTogether) {
                                                     "metircs: []\n");
   const std::string e = error_of(p);
   EXPECT_EQ(e.substr(0, e.find(p + ":7:5:")),
-            p + ":3:7: error: seed: expected an integer in [0, 9223372036854775807], got '-3'\n" +
-                p +
+            p + ":3:7: error: seed: expected an integer >= 0, got -3\n" + p +
                 ":4:18: error: design.method: expected one of grid, list, lhs, saltelli, morris, "
-                "got 'latin'\n"
-                "  hint: known values: grid, list, lhs, saltelli, morris\n" +
+                "got 'latin'\n" +
                 p +
                 ":6:5: error: parameters[0]: a grid design needs values for every parameter\n"
                 "  hint: give values: [...] or range: {from, to, count}\n");
-  EXPECT_NE(error_of(p).find(":7:5: error: parameters[0].valeus: unknown key 'valeus'\n  hint: did "
+  EXPECT_NE(error_of(p).find(":7:5: error: parameters[0].valeus: unknown key\n  hint: did "
                              "you mean 'values'?"),
             std::string::npos);
-  EXPECT_NE(error_of(p).find(
-                ":8:1: error: metircs: unknown key 'metircs'\n  hint: did you mean 'metrics'?"),
+  EXPECT_NE(error_of(p).find(":8:1: error: metircs: unknown key\n  hint: did you mean 'metrics'?"),
             std::string::npos);
 }
 
@@ -93,8 +90,8 @@ TEST(SpecErrors, DistributionsAndDesigns) {
              ":6:47: error: parameters[1].min: a loguniform distribution needs min > 0, got '0'"),
       std::string::npos)
       << e;
-  EXPECT_NE(e.find(p + ":8:12: error: metrics[0].name: expected a name of lower-case letters, "
-                       "digits and _, got 'Stock'"),
+  EXPECT_NE(e.find(p + ":8:12: error: metrics[0].name: expected an id (a-z, 0-9 and _, starting "
+                       "with a letter), got 'Stock'"),
             std::string::npos)
       << e;
   EXPECT_NE(

@@ -2,9 +2,9 @@
 // replicates with common random numbers) and writes fit_report.md, calibrated.yaml and
 // history.csv. `kochmon calibrate SPEC --elasticity`: the elasticity of emigration to Kyrgyz
 // wages of the spec's base scenario, from paired runs with every region's wage scaled.
-// tools/validate/README.md documents both.
+// calibration/README.md documents both.
 
-#include "tools/sweep/calibrate.h"
+#include "calibration/calibrate.h"
 
 #include <atomic>
 #include <cmath>
@@ -20,9 +20,9 @@
 #include "scenarios/load/context.h"
 #include "scenarios/load/loader.h"
 #include "sim/core/error.h"
+#include "sweep/metrics.h"
 #include "tools/kochmon/commands.h"
 #include "tools/kochmon/run_one.h"
-#include "tools/sweep/metrics.h"
 
 namespace kochmon::tools {
 namespace {
@@ -39,7 +39,7 @@ struct CalibrateArgs {
   int n_seeds = 0;  // --elasticity: 0 = the spec's seeds; more: 1001, 1002, ... added
 };
 
-calibrate::RunFn make_run(const sim::Registries& registries) {
+calibration::RunFn make_run(const sim::Registries& registries) {
   return [&registries](const sim::RunConfig& cfg, const std::string& output) {
     RunOneOptions ro;
     ro.output = output;
@@ -50,7 +50,7 @@ calibrate::RunFn make_run(const sim::Registries& registries) {
 }
 
 //! Elasticity of emigration (departures abroad, stock abroad) to every region's wage.
-int elasticity_command(const CalibrateArgs& a, calibrate::Spec spec,
+int elasticity_command(const CalibrateArgs& a, calibration::Spec spec,
                        const sim::Registries& registries, const std::string& dir) {
   if (a.scale > 0) spec.scale = a.scale;
   if (a.n_seeds > 0) {
@@ -182,7 +182,7 @@ int elasticity_command(const CalibrateArgs& a, calibrate::Spec spec,
 }
 
 int calibrate_command(const CalibrateArgs& a) {
-  const calibrate::Spec spec = calibrate::load_spec(a.spec, a.sets);
+  const calibration::Spec spec = calibration::load_spec(a.spec, a.sets);
   const auto registries = agents::builtin_registries();
   const std::string dir = a.dir.empty() ? "runs/calibrate-" + spec.name : a.dir;
   if (a.elasticity) return elasticity_command(a, spec, registries, dir);
@@ -192,7 +192,7 @@ int calibrate_command(const CalibrateArgs& a) {
     for (const auto& p : spec.params)
       x0.push_back(p.start);
     scenarios::LoadOptions lo;
-    lo.overrides = calibrate::overrides(spec, x0);
+    lo.overrides = calibration::overrides(spec, x0);
     try {
       scenarios::load_scenario(spec.base, registries, lo);
     } catch (const sim::InputError& e) {
@@ -201,9 +201,9 @@ int calibrate_command(const CalibrateArgs& a) {
           (spec.command_line_set.empty() ? std::string() : ", the command line's --set") +
           " and start values to " + spec.base);
     }
-    (void)calibrate::period_targets(spec);
+    (void)calibration::period_targets(spec);
   }
-  calibrate::Options o;
+  calibration::Options o;
   o.dir = dir;
   o.quiet = a.quiet;
   o.run = make_run(registries);
@@ -213,10 +213,10 @@ int calibrate_command(const CalibrateArgs& a) {
                  "at most %d evaluations; output in %s\n",
                  spec.name.c_str(), spec.params.size(), spec.seeds.size(), spec.scale, spec.to_year,
                  spec.max_evaluations, dir.c_str());
-  const calibrate::Outcome out = calibrate::calibrate(spec, registries, o);
-  calibrate::write_reports(spec, out, o);
+  const calibration::Outcome out = calibration::calibrate(spec, registries, o);
+  calibration::write_reports(spec, out, o);
   if (!a.quiet) {
-    std::fputs(validate::format_table(out.report).c_str(), stdout);
+    std::fputs(validation::format_table(out.report).c_str(), stdout);
     std::printf("fitted:");
     for (std::size_t i = 0; i < spec.params.size(); ++i)
       std::printf(" %s=%.5g", spec.params[i].key.c_str(), out.best[i]);
@@ -233,7 +233,7 @@ Action add_calibrate_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "calibrate", "Fit behavioural parameters to validation targets (Nelder-Mead), or "
                    "--elasticity of emigration to wages");
-  cmd->add_option("spec", args->spec, "Calibration spec YAML (tools/validate/README.md)")
+  cmd->add_option("spec", args->spec, "Calibration spec YAML (calibration/REFERENCE.md)")
       ->required();
   cmd->add_option("-o,--output", args->dir,
                   "Output directory (default runs/calibrate-<name>): fit_report.md, "

@@ -1,14 +1,14 @@
 // `kochmon sensitivity SUMMARY`: Sobol indices (Saltelli designs) or Morris elementary effects
 // (Morris designs) of every metric of a finished sweep, as CSV.
 
-#include "tools/sweep/sensitivity.h"
+#include "sweep/sensitivity.h"
 
 #include <cstdio>
 #include <memory>
 #include <string>
 
+#include "sweep/run_dir.h"
 #include "tools/kochmon/commands.h"
-#include "tools/sweep/run_dir.h"
 
 namespace kochmon::tools {
 namespace {

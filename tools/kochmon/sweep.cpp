@@ -1,8 +1,8 @@
 // `kochmon sweep SPEC -o DIR`: every run of a sweep spec on this machine, on MPI ranks (when
 // started by mpirun) or as one shard of a SLURM array (--shard I/N); `kochmon sweep merge DIR`
-// builds the summary of a sharded sweep. tools/sweep/README.md documents the spec and table.
+// builds the summary of a sharded sweep. sweep/README.md documents the spec and table.
 
-#include "tools/sweep/sweep.h"
+#include "sweep/sweep.h"
 
 #include <atomic>
 #include <csignal>
@@ -56,8 +56,7 @@ std::optional<std::pair<int, int>> parse_shard(const std::string& text) {
   }
 }
 
-sweep::RunFn make_runner() {
-  auto registries = std::make_shared<sim::Registries>(agents::builtin_registries());
+sweep::RunFn make_runner(std::shared_ptr<const sim::Registries> registries) {
   return [registries](const sweep::RunRequest& r) {
     RunOneOptions ro;
     ro.output = r.output;
@@ -124,6 +123,8 @@ int sweep_command(const SweepArgs& args) {
     }
   }
   ProgressBar bar("kochmon sweep", !args.quiet);
+  // One set of plug-ins for loading the scenarios and for running them.
+  const auto registries = std::make_shared<const sim::Registries>(agents::builtin_registries());
   sweep::SweepOptions o;
   o.spec = args.spec;
   o.dir = args.dir;
@@ -134,7 +135,7 @@ int sweep_command(const SweepArgs& args) {
   o.threads = args.threads;
   o.shard = shard;
   o.quiet = args.quiet;
-  o.run = make_runner();
+  o.run = make_runner(registries);
   o.stop = &g_sweep_stop;
   o.progress = [&bar](std::uint64_t done, std::uint64_t total) {
     bar.update(static_cast<int>(done), static_cast<int>(total));
@@ -147,7 +148,8 @@ int sweep_command(const SweepArgs& args) {
     std::fprintf(
         stderr,
         "kochmon sweep: note: under MPI each rank runs one run at a time; --jobs is ignored\n");
-  const sweep::SweepResult r = mpi ? sweep::run_mpi(o, rank) : sweep::run_local(o);
+  const sweep::SweepResult r =
+      mpi ? sweep::run_mpi(o, *registries, rank) : sweep::run_local(o, *registries);
   bar.finish();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
@@ -179,7 +181,7 @@ Action add_sweep_command(CLI::App& app) {
   auto args = std::make_shared<SweepArgs>();
   auto* cmd = app.add_subcommand(
       "sweep", "Run every variant of a sweep spec (locally, on MPI ranks, or one SLURM shard)");
-  cmd->add_option("spec", args->spec, "Sweep spec YAML (tools/sweep/README.md)");
+  cmd->add_option("spec", args->spec, "Sweep spec YAML (sweep/REFERENCE.md)");
   cmd->add_option("-o,--output", args->dir, "Sweep directory: run files, summary.csv, summary.h5");
   cmd->add_option("--set", args->sets,
                   "Override a scenario key of every run: key.path=value (repeatable); after the "

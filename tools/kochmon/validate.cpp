@@ -1,8 +1,8 @@
 // `kochmon validate RUN.h5 [--targets FILE] [-o DIR]`: the validation table of a run against the
-// targets of its scenario (tools/validate/README.md): printed, written to validation.csv and
+// targets of its scenario (validation/README.md): printed, written to validation.csv and
 // to the /validation group of the run file (output/FORMAT.md).
 
-#include "tools/sweep/validate.h"
+#include "validation/validate.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -50,20 +50,20 @@ int validate_command(const ValidateArgs& a) {
   if (!std::filesystem::is_regular_file(a.run, ec))
     throw sim::InputError("kochmon validate: error: no run file '" + a.run + "'");
   const std::string targets_path = a.targets.empty() ? default_targets(a.run) : a.targets;
-  const validate::Targets targets = validate::load_targets(targets_path);
-  const validate::Extract x = validate::extract(a.run, targets);
-  const validate::Report report = validate::evaluate(targets, x, a.run);
+  const validation::Targets targets = validation::load_targets(targets_path);
+  const validation::Extract x = validation::extract(a.run, targets);
+  const validation::Report report = validation::evaluate(targets, x, a.run);
   if (!a.quiet) {
     std::printf("kochmon validate: %s against %s\n\n", a.run.c_str(), targets_path.c_str());
-    std::fputs(validate::format_table(report).c_str(), stdout);
+    std::fputs(validation::format_table(report).c_str(), stdout);
   }
   if (!a.no_write) {
     const std::filesystem::path dir =
         a.dir.empty() ? std::filesystem::path(a.run).parent_path() : std::filesystem::path(a.dir);
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
     const std::string csv = (dir / "validation.csv").string();
-    validate::write_csv(report, csv);
-    validate::write_group(report, targets, a.run);
+    validation::write_csv(report, csv);
+    validation::write_group(report, targets, a.run);
     if (!a.quiet)
       std::fprintf(stderr, "kochmon validate: wrote %s and the /validation group of %s\n",
                    csv.c_str(), a.run.c_str());
