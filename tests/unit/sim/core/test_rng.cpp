@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include <boost/math/distributions/normal.hpp>
 #include <gtest/gtest.h>
@@ -176,6 +178,96 @@ TEST(Rng, KeysAndPurposesGiveIndependentDraws) {
     for (auto w : KeyedDraws(1, D, i, 5, P).block(0).v)
       words.insert(w);
   EXPECT_EQ(words.size(), 4u * N);
+}
+
+//! Every purpose of each stream, as rng.h lists them.
+const std::vector<Purpose> WORLD_PURPOSES{Purpose::household_size,
+                                          Purpose::adults,
+                                          Purpose::adult_traits,
+                                          Purpose::land,
+                                          Purpose::income,
+                                          Purpose::labour_status,
+                                          Purpose::trajectory_sample,
+                                          Purpose::initial_abroad};
+const std::vector<Purpose> DYNAMICS_PURPOSES{
+    Purpose::household_month, Purpose::decide,         Purpose::choose_member,
+    Purpose::home_labour,     Purpose::abroad_job,     Purpose::abroad_detect,
+    Purpose::abroad_return,   Purpose::income_shock,   Purpose::abroad_ban,
+    Purpose::business,        Purpose::legal_status,   Purpose::regional_shock,
+    Purpose::amnesty,         Purpose::ban_enforcement};
+
+//! Word `word` of block 0 for households 0..n-1 at step 5, as uniforms.
+std::vector<double> uniforms(Stream s, Purpose p, int n, unsigned word = 0) {
+  std::vector<double> u(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i)
+    u[static_cast<std::size_t>(i)] =
+        KeyedDraws(1, s, static_cast<std::uint64_t>(i), 5, p).uniform(0, word);
+  return u;
+}
+
+double correlation(const std::vector<double>& a, const std::vector<double>& b) {
+  const double n = static_cast<double>(a.size());
+  double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sa += a[i], sb += b[i], saa += a[i] * a[i], sbb += b[i] * b[i], sab += a[i] * b[i];
+  }
+  const double ma = sa / n, mb = sb / n;
+  return (sab / n - ma * mb) / std::sqrt((saa / n - ma * ma) * (sbb / n - mb * mb));
+}
+
+// The two streams with every other key part equal (seed, household, step, purpose, index) are
+// independent, for every purpose and every word of the block: under independence the sample
+// correlation of n pairs has sd 1/sqrt(n), so |r| < 4/sqrt(n) (92 comparisons: a correct
+// generator exceeds it somewhere with probability ≈ 88 · 6e-5 ≈ 0.6%). And n·Σr² over the K
+// comparisons is χ²_K: below K + 4·sqrt(2K), which a small common correlation would exceed.
+TEST(Rng, StreamsAreIndependentForEveryPurpose) {
+  constexpr int N = 20000;
+  const double tol = 4.0 / std::sqrt(double(N));
+  double chi2 = 0;
+  int k = 0;
+  for (const auto& purposes : {WORLD_PURPOSES, DYNAMICS_PURPOSES})
+    for (Purpose p : purposes)
+      for (unsigned word = 0; word < 4; ++word, ++k) {
+        const double r = correlation(uniforms(Stream::world, p, N, word),
+                                     uniforms(Stream::dynamics, p, N, word));
+        EXPECT_LT(std::abs(r), tol) << "purpose " << static_cast<int>(p) << " word " << word;
+        chi2 += N * r * r;
+      }
+  EXPECT_LT(chi2, k + 4 * std::sqrt(2.0 * k));
+}
+
+// Purposes are independent of each other within a stream, with every other key part equal:
+// each pair of the stream's purposes (28 world, 91 dynamics), the same 4/sqrt(n) bound on |r|
+// (119 comparisons: ≈ 0.8% for a correct generator to exceed it somewhere) and the χ² bound on
+// their sum. Each dynamics purpose's draws are also independent of its next block index (the
+// index shares the counter word with the purpose, in its low bits).
+TEST(Rng, PurposesAreIndependentWithinAStream) {
+  constexpr int N = 20000;
+  const double tol = 4.0 / std::sqrt(double(N));
+  double chi2 = 0;
+  int k = 0;
+  for (const auto& [stream, purposes] :
+       {std::pair{Stream::world, WORLD_PURPOSES}, std::pair{Stream::dynamics, DYNAMICS_PURPOSES}}) {
+    std::vector<std::vector<double>> u;
+    for (Purpose p : purposes)
+      u.push_back(uniforms(stream, p, N));
+    for (std::size_t i = 0; i < u.size(); ++i)
+      for (std::size_t j = i + 1; j < u.size(); ++j, ++k) {
+        const double r = correlation(u[i], u[j]);
+        EXPECT_LT(std::abs(r), tol) << "purposes " << static_cast<int>(purposes[i]) << " and "
+                                    << static_cast<int>(purposes[j]);
+        chi2 += N * r * r;
+      }
+  }
+  EXPECT_LT(chi2, k + 4 * std::sqrt(2.0 * k));
+  for (Purpose p : DYNAMICS_PURPOSES) {
+    std::vector<double> next(N);
+    for (int i = 0; i < N; ++i)
+      next[static_cast<std::size_t>(i)] =
+          KeyedDraws(1, Stream::dynamics, static_cast<std::uint64_t>(i), 5, p).uniform(1);
+    EXPECT_LT(std::abs(correlation(uniforms(Stream::dynamics, p, N), next)), tol)
+        << "purpose " << static_cast<int>(p) << ", blocks 0 and 1";
+  }
 }
 
 // Uniforms and both normals have the moments they should: mean and variance within 5 sd of
