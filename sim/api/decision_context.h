@@ -35,7 +35,7 @@ struct OptionView {
       0; // relative variance of a migrant's remittances (unemployment, expulsion, exchange rate)
   double corr_rd = 0; // correlation of the destination's risk with the origin's income shocks
   double asc_d = 0;   // the scenario's attractiveness of d (language, history, ...), added by every
-                    // rule; for a move to another region, plus the origin's internal_exit
+                      // rule; for a move to another region, plus the origin's internal_exit
 };
 
 //! The origin region this month.
@@ -60,7 +60,8 @@ struct RegionContext {
   std::span<const OptionView> options;
 };
 
-//! One household as a rule may see it (MODEL.md §3).
+//! One household as a rule may see it (MODEL.md §3). A new attribute is a field here and its
+//! line in sim/engine/household_view.h, where the engine fills the view.
 struct HouseholdView {
   int size = 0;        // persons
   int adults_home = 0; // working-age adults at home

@@ -18,9 +18,9 @@ AdultStatus Simulation::Impl::come_home(std::size_t h, std::size_t a, int d,
   const auto ur = static_cast<std::size_t>(hh.region[h]);
   const auto ud = static_cast<std::size_t>(d);
   const std::size_t rd = ur * uD + ud;
-  part[off.ret + rd] += 1;
+  part[off[Sum::ret] + rd] += 1;
   if (expelled) {
-    part[off.exp + rd] += 1;
+    part[off[Sum::exp] + rd] += 1;
     // An entry ban of 3, 5 or 10 years with the destination's shares (MODEL.md §6).
     if (world.is_foreign(d)) {
       const auto& shares = cfg.destinations[ud - uR].ban_shares;
@@ -32,7 +32,7 @@ AdultStatus Simulation::Impl::come_home(std::size_t h, std::size_t a, int d,
       if (years > 0) {
         hh.ban_dest[a] = static_cast<std::uint8_t>(d);
         hh.ban_until[a] = static_cast<std::int16_t>(t + 1 + 12 * years);
-        part[off.new_bans + ud] += 1;
+        part[off[Sum::new_bans] + ud] += 1;
       }
     }
   }
@@ -47,7 +47,7 @@ AdultStatus Simulation::Impl::come_home(std::size_t h, std::size_t a, int d,
                                                    (12.0 * fr.env.w_r[ur]);
   if (!expelled && KeyedDraws::unit16(w.v[3], 2) < p_business) {
     hh.status[a] = AdultStatus::home_business;
-    part[off.new_business + ur] += 1;
+    part[off[Sum::new_business] + ur] += 1;
   }
   return hh.status[a];
 }

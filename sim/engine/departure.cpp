@@ -4,6 +4,7 @@
 #include <array>
 
 #include "sim/engine/engine.h"
+#include "sim/engine/household_view.h"
 
 namespace kochmon::sim {
 
@@ -55,17 +56,7 @@ int Simulation::Impl::decide(std::size_t h, const r123::Philox4x64::ctr_type& hm
         hopt[o].available = hopt[o].available && !blocked[o];
       opts = hopt;
     }
-    HouseholdView view;
-    view.size = hh.size[h];
-    view.adults_home = home;
-    view.adults_away = n_adults - home;
-    view.land_ha = hh.land_ha[h];
-    view.farm_income_som = farm_income;
-    view.income_som = income;
-    view.income_mean_som = hh.income_mean_som[h];
-    view.income_var = hh.income_var[h];
-    view.savings_som = hh.savings_som[h];
-    view.relative_deprivation = rd;
+    const HouseholdView view = household_view(hh, h, {home, income, farm_income, rd});
     const RegionContext ctx{cfg.start + t, t, fr.origins[ur],
                             std::span<const OptionView>(opts, uO)};
     const DecisionContext dctx{ctx, view};
@@ -108,7 +99,7 @@ int Simulation::Impl::depart(std::size_t h, const r123::Philox4x64::ctr_type& hm
   if (!world.is_foreign(d) &&
       cfg.decision.internal_move == DecisionConfig::InternalMove::household) {
     hh.region[h] = static_cast<std::uint8_t>(d);
-    part[off.moves + ur * uR + ud] += hh.size[h];
+    part[off[Sum::moves] + ur * uR + ud] += hh.size[h];
     return d;
   }
   const double u_slip = KeyedDraws::unit16(hm.v[3], 3);
@@ -142,8 +133,8 @@ int Simulation::Impl::depart(std::size_t h, const r123::Philox4x64::ctr_type& hm
   hh.months_jobless[a] = 0;
   hh.earnings_abroad_som[a] = 0;
   hh.savings_som[h] -= static_cast<float>(fr.env.c_d[ud]);
-  part[off.dep + ur * uD + ud] += 1;
-  if (!world.is_foreign(d)) part[off.moves + ur * uR + ud] += 1;
+  part[off[Sum::dep] + ur * uD + ud] += 1;
+  if (!world.is_foreign(d)) part[off[Sum::moves] + ur * uR + ud] += 1;
   ht.abroad = ht.abroad || world.is_foreign(d); // a new departure is not established
   ht.stock_sl[static_cast<std::size_t>(ht.away)] = stock_sl_code(hh, a, d, legal);
   ++ht.away;

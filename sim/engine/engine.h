@@ -4,7 +4,9 @@
 // The engine's state and its rooms (internal to sim/engine; sim/DESIGN.md "One month"):
 //  - conditions.cpp       the conditions of the month: builds the month frame;
 //  - household_month.cpp  the fused one-pass loop over a chunk's households;
-//  - abroad.cpp           life abroad: returns, expulsions, bans, returnee businesses;
+//  - abroad.h             life abroad, one member's month: job, legality, detection, return
+//                         hazard, remittances (inline: it runs per adult);
+//  - abroad.cpp           coming home: returns, expulsions, bans, returnee businesses;
 //  - departure.cpp        the decision and the departure;
 //  - tallies.cpp          the results layout (series and axes) and the reduction;
 //  - simulation.cpp       the facade: construction, chunks, the run loop, checkpoints.
@@ -65,12 +67,8 @@ struct Simulation::Impl {
   std::vector<std::size_t> block_begin, block_end; // R: each region's block in the initial layout
   std::vector<std::uint32_t> outsiders;            // households living outside their block
 
-  // --- partial sums, one block per chunk, reduced in chunk order
-  struct Offsets {
-    std::size_t stock, stock_sl, dep, ret, exp, new_bans, bans, remit, remit_src, moves, active,
-        unemployed, hh, hh_abroad, persons, members, income, poor, var_with, n_with, var_without,
-        n_without, relvar_with, relvar_without, new_business, business, size;
-  } off{};
+  // --- partial sums (tallies.h), one block per chunk, reduced in chunk order
+  SumOffsets off{};
   std::vector<double> partials;
   std::vector<double> scratch; // per chunk: K × O scores + O probabilities + O option flags
   std::vector<OptionView> scratch_options; // per chunk: O
@@ -90,11 +88,14 @@ struct Simulation::Impl {
   //! sums keep household order, so flushing them into a zeroed partial gives the same bits as
   //! adding each household's term to it directly.
   struct Tally {
-    std::int64_t hh = 0, hh_abroad = 0, persons = 0, members = 0, poor = 0, active = 0,
-                 unemployed = 0, business = 0, n_with = 0, n_without = 0;
-    double remit = 0, income = 0, var_with = 0, relvar_with = 0, var_without = 0,
-           relvar_without = 0;
+#define KOCHMON_COUNT(name) std::int64_t name = 0;
+#define KOCHMON_SUM(name) double name = 0;
+    KOCHMON_HOUSEHOLD_COUNTS(KOCHMON_COUNT)
+    KOCHMON_HOUSEHOLD_SUMS(KOCHMON_SUM)
+#undef KOCHMON_COUNT
+#undef KOCHMON_SUM
   };
+
   //! A chunk's counts of members away (in the chunk's region) and of active bans. The arrays
   //! end with one spare slot per adult that branch-free code counts "nobody" into (one per
   //! adult, so that consecutive counts do not wait on each other's stores); never flushed.
@@ -124,7 +125,9 @@ struct Simulation::Impl {
                                       (legal ? 0 : 1));
   }
 
-  // abroad.cpp: a member abroad comes home.
+  // abroad.h: one member's month abroad (inline, per adult); abroad.cpp: coming home.
+  AdultStatus month_abroad(std::size_t h, int k, std::size_t a, std::size_t ur, bool target_met,
+                           double& remit, HouseholdTally& ht, double* __restrict part);
   AdultStatus come_home(std::size_t h, std::size_t a, int d, const r123::Philox4x64::ctr_type& w,
                         bool expelled, double* __restrict part);
 
@@ -138,6 +141,7 @@ struct Simulation::Impl {
 
   // tallies.cpp: 4, reduction in chunk order, this step's series and next step's aggregates.
   void reduce(std::vector<std::vector<double>>& values);
+  void custom_series(SeriesId id, const std::vector<double>& total, std::vector<double>& v) const;
 
   // The household store's mutable arrays and the aggregates carried from month to month.
   template <class Io> void state_arrays(Io&& io) {

@@ -3,41 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/engine/abroad.h"
 #include "sim/engine/engine.h"
 
 namespace kochmon::sim {
-
-void Simulation::Impl::flush(const Tally& x, std::size_t r, double* __restrict part) const {
-  part[off.hh + r] += static_cast<double>(x.hh);
-  part[off.hh_abroad + r] += static_cast<double>(x.hh_abroad);
-  part[off.persons + r] += static_cast<double>(x.persons);
-  part[off.members + r] += static_cast<double>(x.members);
-  part[off.poor + r] += static_cast<double>(x.poor);
-  part[off.active + r] += static_cast<double>(x.active);
-  part[off.unemployed + r] += static_cast<double>(x.unemployed);
-  part[off.business + r] += static_cast<double>(x.business);
-  part[off.n_with + r] += static_cast<double>(x.n_with);
-  part[off.n_without + r] += static_cast<double>(x.n_without);
-  part[off.remit + r] += x.remit;
-  part[off.income + r] += x.income;
-  part[off.var_with + r] += x.var_with;
-  part[off.relvar_with + r] += x.relvar_with;
-  part[off.var_without + r] += x.var_without;
-  part[off.relvar_without + r] += x.relvar_without;
-}
-
-void Simulation::Impl::flush(const Counts& x, std::size_t r, double* __restrict part) const {
-  const auto uD = static_cast<std::size_t>(D);
-  for (std::size_t d = 0; d < uD; ++d) {
-    std::int64_t stock = 0;
-    for (std::size_t i = 0; i < 4; ++i) {
-      stock += x.stock_sl[d * 4 + i];
-      part[off.stock_sl + (r * uD + d) * 4 + i] += x.stock_sl[d * 4 + i];
-    }
-    part[off.stock + r * uD + d] += static_cast<double>(stock);
-    part[off.bans + d] += x.bans[d];
-  }
-}
 
 // --- 3: the households of one chunk, in order.
 //
@@ -62,7 +31,6 @@ void Simulation::Impl::process_household(std::size_t h, int chunk_region, Tally&
                                          OptionView* hopt) {
   const MonthFrame& fr = frame;
   auto& hh = world.households();
-  const auto& ab = cfg.abroad;
   const std::uint64_t seed = cfg.seed;
   const auto uD = static_cast<std::size_t>(D);
   const int r = hh.region[h];
@@ -109,47 +77,7 @@ void Simulation::Impl::process_household(std::size_t h, int chunk_region, Tally&
   for (int k = 0; k < n_adults; ++k) {
     const std::size_t a = a0 + static_cast<std::size_t>(k);
     AdultStatus st = hh.status[a];
-    if (st == AdultStatus::away) {
-      const int d = hh.dest[a];
-      const auto ud = static_cast<std::size_t>(d);
-      const std::size_t rd = ur * uD + ud;
-      // One block per member abroad: job, detection, return; word 3 in 16-bit slices for
-      // regularising, the ban's length and starting a business.
-      const auto w = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::abroad_job)
-                         .block(static_cast<std::uint32_t>(k));
-      const std::uint8_t flags = hh.away_flags[a];
-      bool employed = (flags & AwayFlags::EMPLOYED) != 0;
-      bool legal = (flags & AwayFlags::LEGAL) != 0;
-      const bool trained = (flags & AwayFlags::TRAINED) != 0;
-      legal = legal || KeyedDraws::unit16(w.v[3], 0) < fr.legalise_d[ud];
-      const double u_job = KeyedDraws::to_unit(w.v[0]);
-      employed = employed ? u_job >= ab.job_loss_monthly
-                          : u_job < fr.find_rd[rd * 4 + (trained ? 2 : 0) + (legal ? 1 : 0)];
-      const bool expelled = !legal && KeyedDraws::to_unit(w.v[1]) < fr.env.detect_d[ud];
-      const int jobless = employed ? 0 : std::min(255, hh.months_jobless[a] + 1);
-      const bool long_jobless = jobless >= ab.long_unemployed_months;
-      const double hazard = fr.hazard_rd[rd * 4 + (long_jobless ? 2 : 0) + (target_met ? 1 : 0)];
-      if (expelled || KeyedDraws::to_unit(w.v[2]) < hazard) [[unlikely]] {
-        st = come_home(h, a, d, w, expelled, part);
-      } else {
-        hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) |
-                                                     (employed ? AwayFlags::EMPLOYED : 0) |
-                                                     (trained ? AwayFlags::TRAINED : 0));
-        hh.months_jobless[a] = static_cast<std::uint8_t>(jobless);
-        const double net = employed ? fr.net_d[ud * 2 + (legal ? 1 : 0)] : 0.0;
-        const double smooth =
-            hh.earnings_abroad_som[a] + REMIT_SMOOTHING * (net - hh.earnings_abroad_som[a]);
-        hh.earnings_abroad_som[a] = static_cast<float>(smooth);
-        const double sent = ab.remit_share * smooth * (1.0 - fr.env.fee_d[ud]);
-        remit += sent;
-        part[off.remit_src + rd] += sent;
-        const bool foreign = world.is_foreign(d);
-        ht.abroad = ht.abroad || foreign;
-        ht.established = ht.established || (foreign && t - hh.since_step[a] >= ESTABLISHED_MONTHS);
-        ht.stock_sl[static_cast<std::size_t>(ht.away)] = stock_sl_code(hh, a, d, legal);
-        ++ht.away;
-      }
-    }
+    if (st == AdultStatus::away) st = month_abroad(h, k, a, ur, target_met, remit, ht, part);
     if (st != AdultStatus::away) {
       // Branch-free: which transition applies is a select, not a jump.
       const double u = KeyedDraws::unit16(hm.v[2], static_cast<unsigned>(k & 3));
@@ -207,8 +135,8 @@ void Simulation::Impl::process_household(std::size_t h, int chunk_region, Tally&
     flush(one, un, part);
     for (int k = 0; k < ht.away; ++k) {
       const std::size_t code = ht.stock_sl[static_cast<std::size_t>(k)];
-      part[off.stock_sl + un * uD * 4 + code] += 1;
-      part[off.stock + un * uD + code / 4] += 1;
+      part[off[Sum::stock_sl] + un * uD * 4 + code] += 1;
+      part[off[Sum::stock] + un * uD + code / 4] += 1;
     }
   }
 }
