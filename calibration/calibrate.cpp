@@ -55,17 +55,11 @@ std::string short_num(double v) {
 
 Spec load_spec(const std::string& path, const std::vector<std::string>& command_line_set) {
   Diagnostics diag;
-  Node root = scenarios::read_yaml_file(path, diag);
-  diag.throw_if_any();
+  const Node root =
+      scenarios::read_spec_file(path, "the calibration spec", "a map of calibration keys",
+                                "start from scenarios/calibration/kyrgyzstan.yaml", diag);
   Spec s;
   s.path = path;
-  if (!root.is_map()) {
-    diag.error(root.pos.line ? root.pos : Pos{path, 1, 1}, {},
-               root.is_null() ? "the calibration spec is empty"
-                              : "expected a map of calibration keys, got " + root.describe(),
-               "start from scenarios/calibration/kyrgyzstan.yaml");
-    diag.throw_if_any();
-  }
   check(root, "", "", diag);
   if (auto v = scenarios::spec_string(root.get("name"))) s.name = *v;
   for (const char* key : {"base", "targets"})

@@ -324,18 +324,12 @@ std::vector<std::string> Spec::fixed_overrides() const {
 Spec load_spec(const std::string& path, bool check_base,
                const std::vector<std::string>& command_line_set) {
   Diagnostics diag;
-  Node root = scenarios::read_yaml_file(path, diag);
-  diag.throw_if_any();
+  const Node root = scenarios::read_spec_file(
+      path, "the sweep spec", "a map of sweep keys",
+      "start from scenarios/sweeps/tiny_grid.yaml; keys: " + std::string(SPEC_REFERENCE), diag);
   Reader r(diag, spec_keys(), SPEC_REFERENCE);
   Spec s;
   s.path = path;
-  if (!root.is_map()) {
-    diag.error(root.pos.line ? root.pos : Pos{path, 1, 1}, {},
-               root.is_null() ? "the sweep spec is empty"
-                              : "expected a map of sweep keys, got " + root.describe(),
-               "start from scenarios/sweeps/tiny_grid.yaml; keys: " + std::string(SPEC_REFERENCE));
-    diag.throw_if_any();
-  }
   r.keys(root, "", "");
   if (auto v = r.string(root.get("name"))) s.name = *v;
   if (const Node* n = root.get("base"))

@@ -225,8 +225,9 @@ double RegionRow::departures_rel_diff() const {
 
 Targets load_targets(const std::string& path) {
   Diagnostics diag;
-  Node root = scenarios::read_yaml_file(path, diag);
-  diag.throw_if_any();
+  const Node root =
+      scenarios::read_spec_file(path, "the targets file", "a map with name and targets",
+                                "start from scenarios/kyrgyzstan/targets.yaml", diag);
   Targets out;
   out.path = path;
   {
@@ -234,13 +235,6 @@ Targets load_targets(const std::string& path) {
     std::ostringstream ss;
     ss << in.rdbuf();
     out.text = ss.str();
-  }
-  if (!root.is_map()) {
-    diag.error(root.pos.line ? root.pos : Pos{path, 1, 1}, {},
-               root.is_null() ? "the targets file is empty"
-                              : "expected a map with name and targets, got " + root.describe(),
-               "start from scenarios/kyrgyzstan/targets.yaml");
-    diag.throw_if_any();
   }
   check(root, "", "", diag);
   if (auto v = scenarios::spec_string(root.get("name"))) out.name = *v;

@@ -61,6 +61,20 @@ bool check_spec_map(const Node& map, const std::vector<Key>& table, std::string_
   return true;
 }
 
+Node read_spec_file(const std::string& path, std::string_view what, std::string_view expected,
+                    const std::string& hint, Diagnostics& diag) {
+  Node root = read_yaml_file(path, diag);
+  diag.throw_if_any();
+  if (!root.is_map()) {
+    diag.error(root.pos.line ? root.pos : Pos{path, 1, 1}, {},
+               root.is_null() ? std::string(what) + " is empty"
+                              : "expected " + std::string(expected) + ", got " + root.describe(),
+               hint);
+    diag.throw_if_any();
+  }
+  return root;
+}
+
 std::optional<std::string> spec_string(const Node* n) {
   if (n == nullptr || !n->is_scalar()) return std::nullopt;
   return n->scalar;

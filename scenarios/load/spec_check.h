@@ -18,6 +18,12 @@
 
 namespace kochmon::scenarios {
 
+//! Reads a spec file whose top level must be a map (file:line:column errors thrown as an
+//! InputError otherwise): `what` names it in messages ("the sweep spec"), `expected` says what
+//! the map holds ("a map of sweep keys"), `hint` where to start from.
+Node read_spec_file(const std::string& path, std::string_view what, std::string_view expected,
+                    const std::string& hint, Diagnostics& diag);
+
 //! Checks the map `map`, written at schema path `pattern` ("" for the top level, "design",
 //! "parameters[]") of `table`: unknown keys (with the nearest known key), keys given twice,
 //! missing required keys, and the type and range of every value but sections and lists of

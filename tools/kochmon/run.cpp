@@ -1,6 +1,5 @@
 // `kochmon run`: scenario → world → steps → HDF5, with a short summary on stdout.
 
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -16,17 +15,10 @@
 #include "tools/kochmon/commands.h"
 #include "tools/kochmon/progress.h"
 #include "tools/kochmon/run_one.h"
+#include "tools/kochmon/stop_signal.h"
 
 namespace kochmon::tools {
 namespace {
-
-std::atomic<bool> g_stop{false};
-std::atomic<int> g_signal{0};
-
-extern "C" void on_signal(int sig) {
-  g_signal.store(sig);
-  g_stop.store(true);
-}
 
 //! Keeps what the closing summary needs: the last step and a year of remittances.
 class SummaryObserver final : public sim::Recorder {
@@ -122,7 +114,7 @@ int drive(const sim::RunConfig* cfg_or_null, const std::string& resume_from, con
     std::filesystem::create_directories(std::filesystem::path(ro.output).parent_path());
   }
   ro.threads = args.threads > 0 ? args.threads : tbb::info::default_concurrency();
-  ro.stop = &g_stop;
+  ro.stop = StopOnSignal::flag();
   ro.checkpoint_every = args.checkpoint_every;
   ro.overrides = args.sets;
   ro.seed_given = args.seed.has_value();
@@ -131,19 +123,18 @@ int drive(const sim::RunConfig* cfg_or_null, const std::string& resume_from, con
   SummaryObserver observer;
   ro.observer = &observer;
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   auto print = [&](const sim::Simulation& s) {
     bar.finish();
     if (!args.quiet) print_summary(s.config(), s.world(), observer, ro.output);
   };
-  const RunOneResult result = cfg_or_null ? run_one(*cfg_or_null, registries, ro, print)
-                                          : resume_one(resume_from, registries, ro, print);
+  const RunOneResult result = [&] {
+    const StopOnSignal stop;
+    return cfg_or_null ? run_one(*cfg_or_null, registries, ro, print)
+                       : resume_one(resume_from, registries, ro, print);
+  }();
   bar.finish();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   if (result.outcome.interrupted) {
-    const int sig = g_signal.load();
+    const int sig = StopOnSignal::received();
     std::fprintf(stderr,
                  "kochmon: interrupted by %s after %d months; checkpoint written to %s\n"
                  "  resume with: kochmon resume %s\n",

@@ -4,7 +4,6 @@
 
 #include "sweep/sweep.h"
 
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -19,17 +18,10 @@
 #include "tools/kochmon/commands.h"
 #include "tools/kochmon/progress.h"
 #include "tools/kochmon/run_one.h"
+#include "tools/kochmon/stop_signal.h"
 
 namespace kochmon::tools {
 namespace {
-
-std::atomic<bool> g_sweep_stop{false};
-std::atomic<int> g_sweep_signal{0};
-
-extern "C" void on_sweep_signal(int sig) {
-  g_sweep_signal.store(sig);
-  g_sweep_stop.store(true);
-}
 
 struct SweepArgs {
   std::string spec;
@@ -75,7 +67,7 @@ sweep::RunFn make_runner(std::shared_ptr<const sim::Registries> registries) {
 int report(const sweep::SweepResult& r, const SweepArgs& args, bool sharded, int rank) {
   if (rank != 0) return r.failed > 0 ? EXIT_FAILED : EXIT_OK;
   if (r.interrupted) {
-    const int sig = g_sweep_signal.load() ? g_sweep_signal.load() : SIGINT;
+    const int sig = StopOnSignal::received() ? StopOnSignal::received() : SIGINT;
     std::fprintf(
         stderr,
         "kochmon sweep: interrupted after %llu runs; no partial run file is left, rerun the "
@@ -136,23 +128,21 @@ int sweep_command(const SweepArgs& args) {
   o.shard = shard;
   o.quiet = args.quiet;
   o.run = make_runner(registries);
-  o.stop = &g_sweep_stop;
+  o.stop = StopOnSignal::flag();
   o.progress = [&bar](std::uint64_t done, std::uint64_t total) {
     bar.update(static_cast<int>(done), static_cast<int>(total));
   };
-  std::signal(SIGINT, on_sweep_signal);
-  std::signal(SIGTERM, on_sweep_signal);
   int rank = 0;
   const bool mpi = !shard && sweep::mpi_launched();
   if (mpi && args.jobs > 1)
     std::fprintf(
         stderr,
         "kochmon sweep: note: under MPI each rank runs one run at a time; --jobs is ignored\n");
-  const sweep::SweepResult r =
-      mpi ? sweep::run_mpi(o, *registries, rank) : sweep::run_local(o, *registries);
+  const sweep::SweepResult r = [&] {
+    const StopOnSignal stop;
+    return mpi ? sweep::run_mpi(o, *registries, rank) : sweep::run_local(o, *registries);
+  }();
   bar.finish();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   return report(r, args, shard.has_value(), rank);
 }
 
