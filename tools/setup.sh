@@ -12,6 +12,7 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-yaml
+  pybind11-dev python3-pybind11 python3-dev python3-xarray python3-pytest
   libopenmpi-dev openmpi-bin
 )
 # shellcheck disable=SC2206
