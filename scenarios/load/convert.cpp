@@ -183,6 +183,19 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
         cfg.currencies.push_back({e.key, s ? *s : sim::Series::constant(1)});
         currency_ids.push_back(e.key);
       }
+      if (Node* cpi = at_mut(*currencies, "cpi"); cpi && cpi->is_map()) {
+        for (auto& e : cpi->map) {
+          const std::string shown = "currencies.cpi." + e.key;
+          auto c = std::find_if(cfg.currencies.begin(), cfg.currencies.end(),
+                                [&](const sim::CurrencyConfig& x) { return x.id == e.key; });
+          if (c == cfg.currencies.end()) {
+            diag.error(e.key_pos, shown, "unknown currency '" + e.key + "'",
+                       suggest(e.key, currency_ids, "currencies of currencies.per_usd"));
+            continue;
+          }
+          if (auto s = read_series(e.value, shown, range_of("currencies.cpi"), ctx)) c->cpi = *s;
+        }
+      }
       const Node& home = at(*currencies, "home");
       if (home.is_scalar() && is_id(home.scalar) && !currency_ids.empty() &&
           std::find(currency_ids.begin(), currency_ids.end(), home.scalar) == currency_ids.end())
@@ -190,6 +203,10 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
                    suggest(home.scalar, currency_ids, "currencies"));
     }
   }
+
+  cfg.price_base = cfg.start;
+  if (currencies != nullptr && currencies->get("price_base") != nullptr)
+    if (auto m = sim::Month::parse(text(*currencies, "price_base"))) cfg.price_base = *m;
 
   // regions and destinations
   std::map<std::string, Pos> ids;
@@ -239,8 +256,10 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
         rc.shock_sd = num(r, "shock_sd");
         rc.attractiveness = num(r, "attractiveness");
         rc.internal_exit = num(r, "internal_exit");
-        rc.jobs_growth_pct = num(r, "jobs_growth_pct");
-        if (rc.jobs_growth_pct != 0 && !rc.urban)
+        rc.jobs_growth_pct = series(r, "jobs_growth_pct", "regions[]", shown, ctx);
+        const auto& g = rc.jobs_growth_pct.points;
+        if (!rc.urban &&
+            std::any_of(g.begin(), g.end(), [](const auto& x) { return x.value != 0; }))
           diag.error(at(r, "jobs_growth_pct").pos, shown + ".jobs_growth_pct",
                      "only an urban region has a stock of jobs that grows",
                      "set urban: true in this region, or remove jobs_growth_pct");
@@ -379,9 +398,6 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   cfg.abroad.return_target_monthly = num(abroad, "return_target_monthly");
   cfg.abroad.return_wage_fall = num(abroad, "return_wage_fall");
   cfg.abroad.return_grant_effect = num(abroad, "return_grant_effect");
-  cfg.abroad.business_base = num(abroad, "business_base");
-  cfg.abroad.business_savings_effect = num(abroad, "business_savings_effect");
-  cfg.abroad.business_income_factor = num(abroad, "business_income_factor");
   for (auto [key, choice] : {std::pair{"return", &cfg.abroad.return_model},
                              std::pair{"job_finding", &cfg.abroad.job_model}}) {
     const Node& m = at(abroad, key);
@@ -391,6 +407,10 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   if (Node* abroad_mut = at_mut(root, "abroad")) {
     cfg.abroad.training_share = series(*abroad_mut, "training_share", "abroad", "abroad", ctx);
     cfg.abroad.return_grant_som = series(*abroad_mut, "return_grant_som", "abroad", "abroad", ctx);
+    for (auto [key, s] : {std::pair{"business_base", &cfg.abroad.business_base},
+                          std::pair{"business_savings_effect", &cfg.abroad.business_savings_effect},
+                          std::pair{"business_income_factor", &cfg.abroad.business_income_factor}})
+      *s = series(*abroad_mut, key, "abroad", "abroad", ctx);
   }
   const Node& output = at(root, "output");
   cfg.output.compression = static_cast<int>(integer(output, "compression"));

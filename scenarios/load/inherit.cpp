@@ -37,7 +37,8 @@ bool all_have_ids(const Node& seq) {
 
 // Maps merge key by key. Lists of places (maps with an `id`, e.g. regions and destinations)
 // merge element by element by id, so a variant lists only the places it changes; elements
-// with a new id are appended. A <series> and any other value are replaced whole.
+// with a new id are appended. A <series> and any other value are replaced whole, except that a
+// <series> with `from:` keeps the value it replaces as its `before:`.
 void merge_into(Node& into, Node over) {
   if (into.is_seq() && over.is_seq() && !over.seq.empty() && all_have_ids(into) &&
       all_have_ids(over)) {
@@ -53,6 +54,10 @@ void merge_into(Node& into, Node over) {
     return;
   }
   if (!into.is_map() || !over.is_map() || is_series_map(into) || is_series_map(over)) {
+    // A lever from a date keeps what it overrides for the months before it.
+    if (is_series_map(over) && over.get("from") != nullptr && over.get("before") == nullptr &&
+        !into.is_null())
+      over.map.push_back({"before", over.get("from")->pos, std::move(into)});
     into = std::move(over);
     return;
   }

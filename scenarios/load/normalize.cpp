@@ -370,8 +370,19 @@ void normalize_map(Node& map, const std::string& pattern, const std::string& sho
         ctx.diag.error(value.pos, at, "expected a map of currency ids, got " + value.describe());
       break;
     case Type::series:
+      // A lever from a date with nothing inherited starts from the key's default.
+      if (value.is_map() && value.get("from") != nullptr && value.get("before") == nullptr &&
+          !k->default_value.empty()) {
+        Node before;
+        std::string message;
+        const bool ok = parse_yaml_text(std::string(k->default_value), value.get("from")->pos,
+                                        value.dir, before, message);
+        KOCHMON_ASSERT(ok, "a schema default is not valid YAML");
+        value.map.push_back({"before", value.get("from")->pos, std::move(before)});
+      }
+      break; // read in convert()
     case Type::params:
-      break; // read in convert() / normalize_params()
+      break; // read in normalize_params()
     default:
       check_value(*k, value, at, ctx.diag);
       break;

@@ -168,7 +168,34 @@ std::optional<sim::Series> read_series(Node& node, const std::string& shown,
   const Node* factor_node = scalar_key("factor");
   const Node* mode_node = scalar_key("mode");
   const Node* growth_node = scalar_key("growth_after_pct");
+  const Node* from_node = scalar_key("from");
+  Node* before_node = node.get("before");
   if (!ok) return std::nullopt;
+  std::optional<sim::Series> before;
+  std::optional<sim::Month> from;
+  if (from_node != nullptr || before_node != nullptr) {
+    if (from_node == nullptr) {
+      ctx.diag.error(before_node->pos, shown + ".before", "before: goes with from:",
+                     "add from: YYYY-MM, the month the series starts to apply");
+      return std::nullopt;
+    }
+    from = sim::Month::parse(from_node->scalar);
+    if (!from) {
+      ctx.diag.error(from_node->pos, shown + ".from",
+                     "expected a month YYYY-MM, got " + from_node->describe());
+      return std::nullopt;
+    }
+    if (before_node == nullptr) {
+      ctx.diag.error(from_node->pos, shown + ".from",
+                     "nothing to keep before " + from->str() +
+                         ": the key has no default and "
+                         "no base file sets it",
+                     "add before: <series>, the value before that month");
+      return std::nullopt;
+    }
+    before = read_series(*before_node, shown + ".before", range, ctx);
+    if (!before) return std::nullopt;
+  }
 
   double factor = 1;
   if (factor_node) {
@@ -280,6 +307,10 @@ std::optional<sim::Series> read_series(Node& node, const std::string& shown,
                      hint);
       return std::nullopt;
     }
+  }
+  if (from) {
+    series.before = std::make_shared<const sim::Series>(std::move(*before));
+    series.from_t = from->index;
   }
   return series;
 }

@@ -96,6 +96,15 @@ std::vector<Key> series_form_keys() {
        .range = closed(-50, 100),
        .unit = "%/year",
        .meaning = "Annual growth after the last point; 0 holds the last value."},
+      {.path = "from",
+       .type = Type::month,
+       .meaning = "A lever from a date: the series applies from this month; before it, `before` "
+                  "does. In a variant, `before` is the value the base file gives the key (or "
+                  "the key's default), so the months before `from` are the base's bit for bit."},
+      {.path = "before",
+       .type = Type::series,
+       .meaning = "With from: the <series> before that month; filled in from the base file or "
+                  "the key's default when left out (it shows in the resolved scenario)."},
   };
 }
 

@@ -120,6 +120,21 @@ std::vector<Key> general_keys() {
        .range = above(0),
        .unit = "currency per USD",
        .meaning = "Each currency id with its exchange rate, as a <series>."},
+      {.path = "currencies.cpi",
+       .type = Type::series_map,
+       .default_value = "{}",
+       .range = above(0),
+       .unit = "index",
+       .meaning = "Consumer price index of a currency's economy, as a <series> (any base: only "
+                  "ratios are used); a currency not listed has constant prices. The home "
+                  "currency's index P deflates the real output series and indexes the poverty "
+                  "line; life-abroad models can read it (AbroadContext::price_level)."},
+      {.path = "currencies.price_base",
+       .type = Type::month,
+       .computed_default = "time.start",
+       .meaning = "The month whose home prices real values are expressed in (real = nominal / P, "
+                  "P = cpi(month) / cpi(price_base)), and at whose prices "
+                  "population.poverty_line_som is given."},
 
       // population
       {.path = "population.women_share",
@@ -181,7 +196,8 @@ std::vector<Key> general_keys() {
        .default_value = "2500",
        .range = at_least(0),
        .unit = "som/person/month",
-       .meaning = "Poverty line: a household is poor when its income per person is below it."},
+       .meaning = "Poverty line at currencies.price_base prices (it follows the home CPI): a "
+                  "household is poor when its income per person is below it."},
 
       // home_labour
       {.path = "home_labour.job_finding_monthly",
@@ -312,21 +328,21 @@ std::vector<Key> general_keys() {
        .meaning = "Extra return hazard per month of regional home wage that the grant is "
                   "worth."},
       {.path = "abroad.business_base",
-       .type = Type::number,
+       .type = Type::series,
        .default_value = "0.02",
        .range = closed(0, 1),
        .unit = "1",
        .meaning = "Probability that a returnee starts a business (becomes self-employed), "
                   "without savings."},
       {.path = "abroad.business_savings_effect",
-       .type = Type::number,
+       .type = Type::series,
        .default_value = "0.05",
        .range = closed(0, 10),
        .unit = "1",
        .meaning = "Added to that probability per 12 months of home wage the household has "
                   "saved."},
       {.path = "abroad.business_income_factor",
-       .type = Type::number,
+       .type = Type::series,
        .default_value = "1.2",
        .range = closed(0, 20),
        .unit = "1",

@@ -127,7 +127,7 @@ std::vector<Key> place_keys() {
                   "part of the farm and local-labour income risk (MODEL.md §4) that all "
                   "households of the region share, as a fraction of income."},
       {.path = "regions[].jobs_growth_pct",
-       .type = Type::number,
+       .type = Type::series,
        .default_value = "0",
        .range = closed(-50, 100),
        .unit = "%/year",

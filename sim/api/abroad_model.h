@@ -40,6 +40,9 @@ struct AbroadContext {
   std::span<const double> N_rd; // R × D: members of region r away at d (last month, persons)
   std::span<const double> P_r;  // R: persons at home (last month)
   double grant_som = 0;         // the return grant this month, som
+  // P: home CPI relative to currencies.price_base (real = nominal / P), for a model that
+  // compares wages over time in real terms.
+  double price_level = 1;
 };
 
 //! The return hazard of a member abroad: table[(r·D + d)·RETURN_CLASSES + class], the monthly

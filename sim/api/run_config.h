@@ -19,10 +19,13 @@
 
 namespace kochmon::sim {
 
-//! One currency, by its value in US dollars (per_usd: units of the currency per USD).
+//! One currency, by its value in US dollars (per_usd: units of the currency per USD), and the
+//! consumer price index of its economy (any base: only ratios are used; constant 1 when the
+//! scenario gives none).
 struct CurrencyConfig {
   std::string id;
   Series per_usd;
+  Series cpi = Series::constant(1);
 };
 
 //! A region of origin (MODEL.md §2). Every region is also an internal destination.
@@ -43,10 +46,10 @@ struct RegionConfig {
   Series poverty_rate;           // fraction of persons below the poverty line (income calibration)
   Series farm_income_som_per_ha; // monthly farm income per hectare
   Series move_cost_som = Series::constant(5000); // cost of moving here from another region
-  double attractiveness = 0;  // constant added to this region's score as a destination
-  double internal_exit = 0;   // constant added to every move from this region to another region
-  double shock_sd = 0.05;     // sd of the region's common monthly income-shock innovation
-  double jobs_growth_pct = 0; // urban regions: annual growth of the stock of jobs, percent
+  double attractiveness = 0; // constant added to this region's score as a destination
+  double internal_exit = 0;  // constant added to every move from this region to another region
+  double shock_sd = 0.05;    // sd of the region's common monthly income-shock innovation
+  Series jobs_growth_pct = Series::constant(0); // urban regions: annual job growth, percent
 };
 
 //! Entry regimes (MODEL.md §2, §6): what legal status costs and how likely it is.
@@ -165,10 +168,10 @@ struct AbroadConfig {
   double return_wage_fall =
       0.2; // extra hazard per unit relative fall of w_d·fx_d below its 12-month mean
   Series return_grant_som = Series::constant(0);
-  double return_grant_effect = 0.02;     // extra hazard per month of home wage of grant
-  double business_base = 0.02;           // probability a returnee starts a business
-  double business_savings_effect = 0.05; // added per 12 months of home wage saved
-  double business_income_factor = 1.2;   // business income relative to the regional wage
+  double return_grant_effect = 0.02;             // extra hazard per month of home wage of grant
+  Series business_base = Series::constant(0.02); // P(a returnee starts a business)
+  Series business_savings_effect = Series::constant(0.05); // added per 12 months' wage saved
+  Series business_income_factor = Series::constant(1.2);   // business income / regional wage
   // The models chosen in the scenario; an empty name takes the default model with its
   // parameters from the flat keys above (return_choice(), job_choice()).
   AbroadModelChoice return_model, job_model;
@@ -225,6 +228,7 @@ struct RunConfig {
   Month end = Month::of(2030, 12); // inclusive
   std::string home_currency = "som";
   std::vector<CurrencyConfig> currencies;
+  Month price_base = Month::of(2010, 1); // real values are at this month's home prices
   std::vector<RegionConfig> regions;
   std::vector<DestinationConfig> destinations;
   PopulationConfig population;

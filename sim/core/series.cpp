@@ -6,8 +6,9 @@
 namespace kochmon::sim {
 
 double Series::at(Month m) const {
-  if (points.empty()) return 0.0;
   const double t = m.index;
+  if (before && t < from_t) return before->at(m);
+  if (points.empty()) return 0.0;
   if (t <= points.front().t) return points.front().value;
   const Point& last = points.back();
   if (t >= last.t) {

@@ -13,7 +13,6 @@ AdultStatus Simulation::Impl::come_home(std::size_t h, std::size_t a, int d,
                                         double* __restrict part) {
   const MonthFrame& fr = frame;
   auto& hh = world.households();
-  const auto& ab = cfg.abroad;
   const auto uD = static_cast<std::size_t>(D), uR = static_cast<std::size_t>(R);
   const auto ur = static_cast<std::size_t>(hh.region[h]);
   const auto ud = static_cast<std::size_t>(d);
@@ -42,7 +41,7 @@ AdultStatus Simulation::Impl::come_home(std::size_t h, std::size_t a, int d,
   hh.months_jobless[a] = 0;
   // Returnees may start a business, more likely with savings (MODEL.md §6). The savings are
   // those at the start of the month (not yet updated by this month's income).
-  const double p_business = ab.business_base + ab.business_savings_effect *
+  const double p_business = fr.business_base + fr.business_savings_effect *
                                                    std::max(0.0f, hh.savings_som[h]) /
                                                    (12.0 * fr.env.w_r[ur]);
   if (!expelled && KeyedDraws::unit16(w.v[3], 2) < p_business) {

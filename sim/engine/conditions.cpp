@@ -11,6 +11,22 @@
 namespace kochmon::sim {
 
 // --- 1–2: this month's conditions, contexts and household-independent scores
+//! How much the stock of jobs has grown over the first `months` months from `start`: the
+//! month's annual rate g compounds monthly, (1 + g/100)^(1/12) in each month. Months of equal
+//! rate are compounded by one pow, so a constant rate gives (1 + g/100)^(months/12) exactly.
+double job_growth_factor(const Series& growth_pct, Month start, int months) {
+  double factor = 1.0;
+  for (int k = 0; k < months;) {
+    const double g = growth_pct.at(start + k);
+    int n = 1;
+    while (k + n < months && growth_pct.at(start + (k + n)) == g)
+      ++n;
+    factor *= std::pow(1.0 + g / 100.0, n / 12.0);
+    k += n;
+  }
+  return factor;
+}
+
 void Simulation::Impl::prepare() {
   MonthFrame& fr = frame;
   const Month m = cfg.start + t;
@@ -19,12 +35,12 @@ void Simulation::Impl::prepare() {
   const auto uR = static_cast<std::size_t>(R);
   const auto uD = static_cast<std::size_t>(D);
 
-  // Urban labour markets (MODEL.md §4): jobs grow at a set rate; the unemployment rate is
+  // Urban labour markets (MODEL.md §4): jobs grow at the month's rate; the unemployment rate is
   // the share of last month's labour force (residents and internal migrants) without a job.
   for (std::size_t r = 0; r < uR; ++r) {
     fr.u_eff[r] = fr.env.u_r[r];
     if (!cfg.regions[r].urban) continue;
-    jobs[r] = jobs0[r] * std::pow(1.0 + cfg.regions[r].jobs_growth_pct / 100.0, t / 12.0);
+    jobs[r] = jobs0[r] * job_growth_factor(cfg.regions[r].jobs_growth_pct, cfg.start, t);
     const double lf = labour_force[r];
     fr.u_eff[r] = lf > 0 ? std::clamp(1.0 - jobs[r] / lf, 0.0, MAX_URBAN_UNEMPLOYMENT) : 0.0;
     fr.env.u_r[r] = fr.u_eff[r];
@@ -64,8 +80,12 @@ void Simulation::Impl::prepare() {
   }
   fr.training_share = cfg.abroad.training_share.at(m);
   fr.grant_som = cfg.abroad.return_grant_som.at(m);
+  fr.business_base = cfg.abroad.business_base.at(m);
+  fr.business_savings_effect = cfg.abroad.business_savings_effect.at(m);
+  fr.business_income_factor = cfg.abroad.business_income_factor.at(m);
   fr.credit_som = cfg.decision.credit_som.at(m);
-  fr.poverty_line = cfg.population.poverty_line_som.at(m);
+  // The poverty line is set at currencies.price_base prices and follows home prices.
+  fr.poverty_line = cfg.population.poverty_line_som.at(m) * fr.env.price_level;
 
   // Regional shock innovations, one keyed draw per region and month.
   for (std::size_t r = 0; r < uR; ++r) {
@@ -154,13 +174,24 @@ void Simulation::Impl::prepare_tables() {
     const double u_r = fr.u_eff[r];
     fr.sep_r[r] = f * u_r / std::max(1e-9, 1.0 - u_r);
     fr.target_r[r] = ab.savings_target_months * w_r;
-    fr.business_income_r[r] = w_r * ab.business_income_factor;
+    fr.business_income_r[r] = w_r * fr.business_income_factor;
   }
   // Job finding and the return hazard abroad: the scenario's models fill their tables
   // (agents/abroad/, sim/api/abroad_model.h).
-  const AbroadContext ctx{cfg.start + t, t,          R,           D,          fr.env.w_r,
-                          fr.u_eff,      fr.env.w_d, fr.env.fx_d, fr.env.u_d, fr.wage_som_mean12,
-                          N_rd,          P_r,        fr.grant_som};
+  const AbroadContext ctx{.month = cfg.start + t,
+                          .step = t,
+                          .n_regions = R,
+                          .n_destinations = D,
+                          .w_r = fr.env.w_r,
+                          .u_r = fr.u_eff,
+                          .w_d = fr.env.w_d,
+                          .fx_d = fr.env.fx_d,
+                          .u_d = fr.env.u_d,
+                          .wage_som_mean12 = fr.wage_som_mean12,
+                          .N_rd = N_rd,
+                          .P_r = P_r,
+                          .grant_som = fr.grant_som,
+                          .price_level = fr.env.price_level};
   job_model->fill(ctx, fr.find_rd);
   return_model->fill(ctx, fr.hazard_rd);
 }

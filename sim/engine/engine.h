@@ -38,6 +38,10 @@ inline double net_wage_som(double gross, double legal, double tax, double permit
   return std::max(0.0, gross * (1.0 - legal * tax) - legal * permit);
 }
 
+//! How much an urban stock of jobs has grown over the first `months` months from `start` at
+//! the annual rates `growth_pct` (conditions.cpp).
+double job_growth_factor(const Series& growth_pct, Month start, int months);
+
 struct Simulation::Impl {
   const RunConfig& cfg;
   World& world;

@@ -25,6 +25,7 @@ struct MonthFrame {
   std::vector<double> wage_som_mean12; // D: mean of w_d·fx_d over the last 12 months
   std::vector<double> legal_share_d, permit_d, tax_d, legalise_d; // D, by the regime in force
   double training_share = 0, grant_som = 0, credit_som = 0, poverty_line = 0;
+  double business_base = 0, business_savings_effect = 0, business_income_factor = 0;
   // Per-step tables for the hot loop, each the expression the household would evaluate.
   std::vector<double> sep_r;             // R: home job loss s = f·u/(1−u)
   std::vector<double> target_r;          // R: savings that meet a migrant's target, som

@@ -168,6 +168,16 @@ void Simulation::Impl::custom_series(SeriesId id, const std::vector<double>& tot
     for (std::size_t r = 0; r < uR; ++r)
       v[r] = total[off[Sum::remit] + r] * inv_scale / fr.env.som_per_usd;
     return;
+  case S_REMIT_REAL:
+    for (std::size_t r = 0; r < uR; ++r)
+      v[r] = total[off[Sum::remit] + r] * inv_scale / fr.env.price_level;
+    return;
+  case S_MEAN_INCOME_REAL:
+    for (std::size_t r = 0; r < uR; ++r) {
+      const double n_hh = total[off[Sum::hh] + r];
+      v[r] = (n_hh > 0 ? total[off[Sum::income] + r] / n_hh : 0.0) / fr.env.price_level;
+    }
+    return;
   case S_URBAN_JOBS:
     for (std::size_t r = 0; r < uR; ++r)
       v[r] = jobs[r] * inv_scale;

@@ -126,6 +126,9 @@ enum class Reduce : std::uint8_t {
     "Remittances received by households, net of fees")                                             \
   X(REMIT_USD, "remittances_usd", "usd/month", R, custom, remit, none,                             \
     "Remittances received, converted at the month's som/USD rate")                                 \
+  X(REMIT_REAL, "remittances_real_som", "som/month", R, custom, remit, none,                       \
+    "Remittances received at currencies.price_base prices (nominal / P, P the home CPI "           \
+    "relative to that month; equal to remittances_som without currencies.cpi)")                    \
   X(REMIT_SOURCE, "remittances_by_source_som", "som/month", RD, copy, remit_src, none,             \
     "Remittances received by region and the destination they come from")                           \
   X(INTERNAL_MOVES, "internal_moves", "persons/month", OR, copy, moves, none,                      \
@@ -143,6 +146,8 @@ enum class Reduce : std::uint8_t {
     "Persons living in the region, members away excluded")                                         \
   X(MEAN_INCOME, "mean_income_som", "som/month", R, ratio, income, hh,                             \
     "Mean monthly household income (wages, business, farm, remittances)")                          \
+  X(MEAN_INCOME_REAL, "mean_income_real_som", "som/month", R, custom, income, hh,                  \
+    "Mean monthly household income at currencies.price_base prices (nominal / P)")                 \
   X(POVERTY, "poverty_rate", "fraction", R, ratio, poor, members,                                  \
     "Persons in households whose income per person is below the poverty line")                     \
   X(HT_GAP, "ht_expected_wage_gap_som", "som/month", RD, custom, none, none,                       \

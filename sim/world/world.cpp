@@ -106,6 +106,7 @@ void World::month_env(Month m, MonthEnv& env) const {
   const double home_per_usd =
       config_.currencies[static_cast<std::size_t>(home_currency_)].per_usd.at(m);
   env.som_per_usd = home_per_usd;
+  env.price_level = price_level(m);
   for (std::size_t r = 0; r < R; ++r) {
     const auto& c = config_.regions[r];
     env.w_r[r] = c.wage_som.at(m);
@@ -144,6 +145,11 @@ double World::wage_som(int d, Month m) const {
       config_.currencies[static_cast<std::size_t>(dest_currency_[f])].per_usd.at(m);
   const double home = config_.currencies[static_cast<std::size_t>(home_currency_)].per_usd.at(m);
   return config_.destinations[f].wage_local.at(m) * home / per_usd;
+}
+
+double World::price_level(Month m) const {
+  const Series& cpi = config_.currencies[static_cast<std::size_t>(home_currency_)].cpi;
+  return cpi.at(m) / cpi.at(config_.price_base);
 }
 
 std::int64_t World::persons() const {

@@ -17,6 +17,7 @@ namespace kochmon::sim {
 struct MonthEnv {
   Month month;
   double som_per_usd = 1;
+  double price_level = 1; // home CPI relative to currencies.price_base (real = nominal / it)
   // per region
   std::vector<double> w_r, u_r, poverty_r, farm_som_per_ha, move_cost_som;
   // per destination
@@ -46,6 +47,8 @@ public:
   //! The som value of destination d's wage in month m: the region's wage for an internal
   //! destination, else wage_local · (som per USD) / (local currency per USD).
   double wage_som(int d, Month m) const;
+  //! The home currency's CPI at m relative to currencies.price_base: real = nominal / it.
+  double price_level(Month m) const;
 
   Households& households() { return households_; }
   const Households& households() const { return households_; }

@@ -66,7 +66,7 @@ inline sim::RunConfig country_config(const sim::Registries& reg, const CountryOp
     r.rural_share = i == 7 || i == 8 ? 0.0 : 0.7;
     r.land_ha_mean = i == 7 || i == 8 ? 0.0 : 0.4;
     r.urban = i == 6 || i == 7;
-    r.jobs_growth_pct = r.urban ? 2.0 : 0.0;
+    r.jobs_growth_pct = Series::constant(r.urban ? 2.0 : 0.0);
     r.shock_sd = i % 2 ? 0.08 : 0.05;
     c.regions.push_back(r);
   }

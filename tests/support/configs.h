@@ -84,7 +84,7 @@ inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int month
   c.regions[1].wage_som = sim::Series::constant(w_urban);
   c.regions[1].unemployment = sim::Series::constant(0.10);
   c.regions[1].rural_share = 0.0;
-  c.regions[1].jobs_growth_pct = 0.0;
+  c.regions[1].jobs_growth_pct = sim::Series::constant(0.0);
   for (auto& r : c.regions) {
     r.move_cost_som = sim::Series::constant(0);
     r.shock_sd = 0;
@@ -108,8 +108,8 @@ inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int month
   c.abroad.return_monthly = 0.01;
   c.abroad.return_unemployed_monthly = 0;
   c.abroad.return_target_monthly = 0;
-  c.abroad.business_base = 0;
-  c.abroad.business_savings_effect = 0;
+  c.abroad.business_base = sim::Series::constant(0);
+  c.abroad.business_savings_effect = sim::Series::constant(0);
   return c;
 }
 

@@ -170,7 +170,7 @@ TEST(LoadScenario, EveryFieldLands) {
   EXPECT_DOUBLE_EQ(r.farm_income_som_per_ha.points[0].value, 1500);
   EXPECT_DOUBLE_EQ(r.move_cost_som.points[0].value, 6000);
   EXPECT_DOUBLE_EQ(r.shock_sd, 0.08);
-  EXPECT_DOUBLE_EQ(r.jobs_growth_pct, 2.5);
+  EXPECT_DOUBLE_EQ(r.jobs_growth_pct.at(sim::Month::of(2012, 1)), 2.5);
 
   ASSERT_EQ(c.destinations.size(), 1u);
   const auto& d = c.destinations[0];
@@ -255,9 +255,9 @@ TEST(LoadScenario, EveryFieldLands) {
   EXPECT_DOUBLE_EQ(c.abroad.return_wage_fall, 0.3);
   EXPECT_DOUBLE_EQ(c.abroad.return_grant_som.points[0].value, 50000);
   EXPECT_DOUBLE_EQ(c.abroad.return_grant_effect, 0.03);
-  EXPECT_DOUBLE_EQ(c.abroad.business_base, 0.03);
-  EXPECT_DOUBLE_EQ(c.abroad.business_savings_effect, 0.06);
-  EXPECT_DOUBLE_EQ(c.abroad.business_income_factor, 1.5);
+  EXPECT_DOUBLE_EQ(c.abroad.business_base.at(c.start), 0.03);
+  EXPECT_DOUBLE_EQ(c.abroad.business_savings_effect.at(c.start), 0.06);
+  EXPECT_DOUBLE_EQ(c.abroad.business_income_factor.at(c.start), 1.5);
   EXPECT_EQ(c.output.compression, 6);
   EXPECT_EQ(c.output.chunk_months, 24);
   EXPECT_DOUBLE_EQ(c.output.trajectories_sample, 0.25);
@@ -314,9 +314,10 @@ TEST(LoadScenario, DefaultsFilledIn) {
             (std::map<std::string, double>{{"b_wage", 1.0}, {"b_cost", 0.5}}));
   EXPECT_DOUBLE_EQ(c.abroad.return_unemployed_monthly, 0.1);
   EXPECT_EQ(c.abroad.long_unemployed_months, defaults.abroad.long_unemployed_months);
-  EXPECT_DOUBLE_EQ(c.abroad.business_income_factor, defaults.abroad.business_income_factor);
+  EXPECT_DOUBLE_EQ(c.abroad.business_income_factor.at(c.start),
+                   defaults.abroad.business_income_factor.at(c.start));
   EXPECT_DOUBLE_EQ(c.regions[0].shock_sd, sim::RegionConfig{}.shock_sd);
-  EXPECT_DOUBLE_EQ(c.regions[0].jobs_growth_pct, 0);
+  EXPECT_DOUBLE_EQ(c.regions[0].jobs_growth_pct.at(c.start), 0);
   EXPECT_DOUBLE_EQ(c.population.savings_rate, defaults.population.savings_rate);
   EXPECT_DOUBLE_EQ(c.population.poverty_line_som.points[0].value, 2500);
   EXPECT_DOUBLE_EQ(c.shocks.persistence, defaults.shocks.persistence);
@@ -406,7 +407,7 @@ TEST(CrossChecks, JobsGrowthOnlyInUrbanRegions) {
   options.overrides.push_back("regions[0].urban=true");
   EXPECT_DOUBLE_EQ(load_scenario(dir.write("s.yaml", SMALL), fake_registries(), options)
                        .regions[0]
-                       .jobs_growth_pct,
+                       .jobs_growth_pct.at(sim::Month::of(2012, 1)),
                    2.0);
 }
 
@@ -490,6 +491,44 @@ decision:
   EXPECT_DOUBLE_EQ(c.currencies[0].per_usd.points[0].value, 45.0);
   EXPECT_THAT(c.resolved_yaml, ::testing::Not(::testing::StartsWith("base:")));
   EXPECT_THAT(c.resolved_yaml, ::testing::Not(HasSubstr("\nbase:")));
+}
+
+// `from:` in a variant keeps the base's series before that month (issue #15): inherited from
+// the base file, or the key's default when the base does not set it; the resolved scenario
+// spells `before:` out, so it loads alone to the same series.
+TEST(Inheritance, ASeriesFromADateKeepsTheBasesBeforeIt) {
+  TempDir dir("from");
+  dir.write("base.yaml", SMALL);
+  const std::string variant = dir.write("variant.yaml", R"(base: base.yaml
+name: v
+regions:
+  - id: north
+    wage_som: {from: 2020-01, values: {2020: 12000}}
+abroad:
+  business_base: {from: 2020-01, values: {2020-01: 0.05}}
+)");
+  const sim::RunConfig c = load_scenario(variant, fake_registries());
+  const auto& w = c.regions[0].wage_som;
+  EXPECT_EQ(w.at(sim::Month::of(2019, 12)), 9000.0);
+  EXPECT_EQ(w.at(sim::Month::of(2020, 1)), 12000.0);
+  EXPECT_EQ(c.regions[1].wage_som.at(sim::Month::of(2025, 1)), 7000.0);
+  EXPECT_EQ(c.abroad.business_base.at(sim::Month::of(2019, 12)), 0.02); // the default
+  EXPECT_EQ(c.abroad.business_base.at(sim::Month::of(2020, 1)), 0.05);
+  EXPECT_THAT(c.resolved_yaml, HasSubstr("before:"));
+  const sim::RunConfig again =
+      load_scenario(dir.write("resolved.yaml", c.resolved_yaml), fake_registries());
+  EXPECT_EQ(again.regions[0].wage_som.at(sim::Month::of(2019, 12)), 9000.0);
+  EXPECT_EQ(again.abroad.business_base.at(sim::Month::of(2020, 1)), 0.05);
+  // Without a base and without a default there is nothing to keep.
+  const std::string alone =
+      std::string(SMALL).replace(std::string(SMALL).find("wage_som: 9000"), 14,
+                                 "wage_som: {from: 2020-01, values: {2020: 1}}");
+  EXPECT_THAT(error_of(dir.write("alone.yaml", alone)),
+              HasSubstr("regions[0].wage_som.from: nothing to keep before 2020-01"));
+  const std::string orphan = std::string(SMALL).replace(
+      std::string(SMALL).find("wage_som: 9000"), 14, "wage_som: {values: {2020: 1}, before: 3}");
+  EXPECT_THAT(error_of(dir.write("orphan.yaml", orphan)),
+              HasSubstr("regions[0].wage_som.before: before: goes with from:"));
 }
 
 TEST(Inheritance, ErrorsInBaseNameTheBaseFile) {

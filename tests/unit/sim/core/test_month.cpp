@@ -28,4 +28,21 @@ TEST(Series, InterpolatesHoldsAndGrows) {
   EXPECT_DOUBLE_EQ(s.at(Month::of(2011, 1)), 100.0);
 }
 
+// A lever from a date: before's value before from_t, the series' own from then on, where the
+// series reads as if alone (its first value holds back to from_t).
+TEST(Series, FromADateKeepsWhatCameBefore) {
+  Series before = Series::constant(7.0);
+  Series s{{{Month::of(2020, 7).index, 10.0}, {Month::of(2021, 7).index, 20.0}},
+           Series::Mode::interpolate,
+           0.0};
+  s.before = std::make_shared<const Series>(before);
+  s.from_t = Month::of(2020, 1).index;
+  EXPECT_EQ(s.at(Month::of(2010, 1)), 7.0);
+  EXPECT_EQ(s.at(Month::of(2019, 12)), 7.0);
+  EXPECT_EQ(s.at(Month::of(2020, 1)), 10.0);
+  EXPECT_DOUBLE_EQ(s.at(Month::of(2021, 1)), 15.0);
+  const Series copy = s; // copies share the (immutable) earlier part
+  EXPECT_EQ(copy.at(Month::of(2019, 12)), 7.0);
+}
+
 } // namespace kochmon::sim

@@ -138,9 +138,9 @@ Businesses businesses(const sim::RunConfig& c) {
 
 TEST(Returns, ReturneesWithSavingsStartMoreBusinesses) {
   auto c = tests::two_region_config(3000, 36);
-  c.abroad.business_savings_effect = 0.0;
+  c.abroad.business_savings_effect = sim::Series::constant(0.0);
   const Businesses flat = businesses(c);
-  c.abroad.business_savings_effect = 0.2;
+  c.abroad.business_savings_effect = sim::Series::constant(0.2);
   const Businesses saved = businesses(c);
   // The effect exceeds 4 sd of its noise: sd(b − a) ≤ sqrt(a + b) ≈ 15 on a ≈ 52, b ≈ 190
   // (b − a ≈ 8.7 sqrt(a + b) over 50 seeds).
@@ -148,7 +148,7 @@ TEST(Returns, ReturneesWithSavingsStartMoreBusinesses) {
   EXPECT_GT(flat.started, 0);
   // Without the savings term every returnee not expelled starts one with business_base:
   // binomial over n = returns − expulsions (≈ 2,600): sd = sqrt(n p (1 − p)) ≈ 7; 4 sd.
-  const double n = flat.returns - flat.expulsions, p = c.abroad.business_base;
+  const double n = flat.returns - flat.expulsions, p = c.abroad.business_base.at(c.start);
   EXPECT_NEAR(flat.started, n * p, 4 * std::sqrt(n * p * (1 - p)));
 }
 

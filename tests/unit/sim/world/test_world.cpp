@@ -153,5 +153,28 @@ TEST(World, TheHomeCurrencyIsFoundByIdWhereverItIsListed) {
   EXPECT_DOUBLE_EQ(w.wage_som(4, Month::of(2015, 2)), 40000);
 }
 
+// The price level P = cpi(m) / cpi(price_base) of the home currency: 1 at the base month,
+// the ratio elsewhere; a foreign currency's CPI does not enter; no CPI means P = 1.
+TEST(World, PriceLevelIsTheHomeCpiRelativeToThePriceBase) {
+  using tests::JAN_2015;
+  using tests::MAR_2015;
+  RunConfig c = tiny_world_config();
+  {
+    const World w(c);
+    EXPECT_EQ(w.price_level(JAN_2015), 1.0);
+    EXPECT_EQ(w.price_level(MAR_2015 + 5), 1.0);
+  }
+  c.currencies[0].cpi = tests::ramp(JAN_2015, 2.0, MAR_2015, 3.0); // som: +50% over two months
+  c.currencies[1].cpi = sim::Series::constant(7.0);                // roubles: never read
+  c.price_base = JAN_2015 + 1;                                     // P = 1 in February (2.5)
+  const World w(c);
+  EXPECT_DOUBLE_EQ(w.price_level(JAN_2015 + 1), 1.0);
+  EXPECT_DOUBLE_EQ(w.price_level(JAN_2015), 2.0 / 2.5);
+  EXPECT_DOUBLE_EQ(w.price_level(MAR_2015), 3.0 / 2.5);
+  MonthEnv env;
+  w.month_env(MAR_2015, env);
+  EXPECT_DOUBLE_EQ(env.price_level, 3.0 / 2.5);
+}
+
 } // namespace
 } // namespace kochmon::sim
