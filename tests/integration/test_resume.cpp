@@ -98,9 +98,11 @@ TEST(Resume, KillNineLeavesNoCorruptFinalFileAndTheLastCheckpointResumes) {
     EXPECT_TRUE(name == "straight.h5" || name == "killed.h5.ckpt" || name.ends_with(".tmp"))
         << name;
   }
-  const auto r = kochmon("resume " + ckpt.string() + " -q");
+  const auto r = kochmon("resume " + ckpt.string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(shell("h5diff " + reference + " " + out.string() + " /series /series").code, 0);
+  // The summary names the file the resume wrote (the interrupted run's).
+  EXPECT_NE(r.out.find("written: " + out.string()), std::string::npos) << r.out;
 }
 
 TEST(Resume, ChangedScenarioOrForeignFileIsRefused) {

@@ -10,6 +10,7 @@
 #include <tbb/info.h>
 
 #include "agents/builtin.h"
+#include "output/checkpoint.h"
 #include "scenarios/load/loader.h"
 #include "sim/core/error.h"
 #include "tools/kochmon/commands.h"
@@ -113,6 +114,10 @@ int drive(const sim::RunConfig* cfg_or_null, const std::string& resume_from, con
     ro.output = fmt::format("runs/{}-seed{}.h5", cfg_or_null->name, cfg_or_null->seed);
     std::filesystem::create_directories(std::filesystem::path(ro.output).parent_path());
   }
+  // A resume writes where the interrupted run would have, unless told otherwise: the summary
+  // names that file.
+  if (!cfg_or_null && ro.output.empty())
+    ro.output = output::CheckpointReader(resume_from).info().output_path;
   ro.threads = args.threads > 0 ? args.threads : tbb::info::default_concurrency();
   ro.stop = StopOnSignal::flag();
   ro.checkpoint_every = args.checkpoint_every;
