@@ -2,6 +2,7 @@
 
 #include "agents/abroad/job_network.h"
 #include "agents/abroad/return_constant.h"
+#include "agents/abroad/return_home_gap.h"
 #include "agents/abroad/return_wage_fall.h"
 #include "agents/combine/any_all.h"
 #include "agents/combine/logit.h"
@@ -28,6 +29,7 @@ sim::Registries builtin_registries() {
   r.combinators.add<All>();
   r.return_models.add<ReturnWageFall>();
   r.return_models.add<ReturnConstant>();
+  r.return_models.add<ReturnHomeGap>();
   r.job_models.add<JobNetwork>();
   return r;
 }

@@ -43,6 +43,9 @@ struct AbroadContext {
   // P: home CPI relative to currencies.price_base (real = nominal / P), for a model that
   // compares wages over time in real terms.
   double price_level = 1;
+  std::span<const double> net_som_d;       // D: net monthly wage of an employed member at d, som
+                                           //    (tax and permit weighted by the share legal)
+  std::span<const double> wage_som_mean36; // D: mean of w_d·fx_d over the previous 36 months
 };
 
 //! The return hazard of a member abroad: table[(r·D + d)·RETURN_CLASSES + class], the monthly

@@ -61,10 +61,16 @@ void Simulation::Impl::prepare() {
       fr.tax_d[d] = rc.income_tax.at(m);
       fr.legalise_d[d] = rc.legalise_monthly.at(m);
     }
-    double mean = 0.0; // the som value of the wage over the last 12 months
-    for (int k = 1; k <= 12; ++k)
-      mean += world.wage_som(static_cast<int>(d), m + (-k));
-    fr.wage_som_mean12[d] = mean / 12.0;
+    double mean12 = 0.0, mean36 = 0.0; // the som value of the wage over the last 12, 36 months
+    for (int k = 1; k <= 36; ++k) {
+      const double w = world.wage_som(static_cast<int>(d), m + (-k));
+      if (k <= 12) mean12 += w;
+      mean36 += w;
+    }
+    fr.wage_som_mean12[d] = mean12 / 12.0;
+    fr.wage_som_mean36[d] = mean36 / 36.0;
+    fr.net_expected_d[d] = net_wage_som(fr.env.w_d[d] * fr.env.fx_d[d], fr.legal_share_d[d],
+                                        fr.tax_d[d], fr.permit_d[d]);
   }
   // Bans: how well they are enforced (fingerprinting raises it), and amnesties this month.
   fr.amnesty_now = false;
@@ -126,8 +132,7 @@ void Simulation::Impl::prepare() {
       v.fee_d = fr.env.fee_d[ud];
       v.detect_d = fr.env.detect_d[ud];
       v.legal_d = fr.legal_share_d[ud];
-      const double gross = v.w_d * v.fx_d;
-      v.net_earnings_d = net_wage_som(gross, v.legal_d, fr.tax_d[ud], fr.permit_d[ud]);
+      v.net_earnings_d = fr.net_expected_d[ud];
       v.m_d = cfg.abroad.remit_share;
       double fx_vol = 0.0, corr = 0.0;
       if (v.foreign) {
@@ -191,7 +196,9 @@ void Simulation::Impl::prepare_tables() {
                           .N_rd = N_rd,
                           .P_r = P_r,
                           .grant_som = fr.grant_som,
-                          .price_level = fr.env.price_level};
+                          .price_level = fr.env.price_level,
+                          .net_som_d = fr.net_expected_d,
+                          .wage_som_mean36 = fr.wage_som_mean36};
   job_model->fill(ctx, fr.find_rd);
   return_model->fill(ctx, fr.hazard_rd);
 }

@@ -80,6 +80,8 @@ Simulation::Impl::Impl(const RunConfig& c, World& w, const Registries& reg) : cf
   labour_force.assign(uR, 0.0);
   fr.eta.assign(uR, 0.0);
   fr.wage_som_mean12.assign(uD, 0.0);
+  fr.wage_som_mean36.assign(uD, 0.0);
+  fr.net_expected_d.assign(uD, 0.0);
   for (auto* v : {&fr.legal_share_d, &fr.permit_d, &fr.tax_d, &fr.legalise_d, &fr.enforcement_d,
                   &fr.amnesty_d})
     v->assign(uD, 0.0);

@@ -9,6 +9,7 @@
 
 #include "agents/abroad/job_network.h"
 #include "agents/abroad/return_constant.h"
+#include "agents/abroad/return_home_gap.h"
 #include "agents/abroad/return_wage_fall.h"
 #include "agents/builtin.h"
 #include "scenarios/load/loader.h"
@@ -25,9 +26,24 @@ using tests::defaults_of;
 //! One region, two destinations (the region itself and one abroad).
 struct Context {
   std::vector<double> w_r{10000}, u_r{0.1}, w_d{10000, 30000}, fx_d{1.0, 0.5}, u_d{0.1, 0.05},
-      mean12{10000, 20000}, N_rd{0, 500}, P_r{4000};
+      mean12{10000, 20000}, N_rd{0, 500}, P_r{4000}, net{10000, 13000}, mean36{10000, 25000};
   sim::AbroadContext ctx() const {
-    return {sim::Month::of(2015, 1), 60, 1, 2, w_r, u_r, w_d, fx_d, u_d, mean12, N_rd, P_r, 5000};
+    return {sim::Month::of(2015, 1),
+            60,
+            1,
+            2,
+            w_r,
+            u_r,
+            w_d,
+            fx_d,
+            u_d,
+            mean12,
+            N_rd,
+            P_r,
+            5000,
+            1.0,
+            net,
+            mean36};
   }
 };
 
@@ -49,6 +65,38 @@ TEST(ReturnWageFall, FillsTheFormulaForEveryClass) {
                                       p["return_target_monthly"] + common);
   // At home (no fall of the wage): no crisis term.
   EXPECT_DOUBLE_EQ(t[0], p["return_monthly"] + p["return_grant_effect"] * 0.5);
+}
+
+// Abroad: y_r = 0.9·10,000 = 9,000 at home against y_d = 0.95·13,000 = 12,350; the som
+// wage 15,000 is 40% below its 36-month mean 25,000; the 5,000 som grant pays 5,000 / 3,350
+// months of the gap. In the home region (an internal destination) home pays what "abroad" does
+// and the gap is floored at a tenth of the home wage: the grant counts 5 months.
+TEST(ReturnHomeGap, FillsTheFormulaForEveryClass) {
+  auto p = defaults_of<ReturnHomeGap>();
+  p["grant_effect"] = 0.01;
+  const ReturnHomeGap m(p);
+  Context c;
+  std::vector<double> t(2 * sim::RETURN_CLASSES);
+  m.fill(c.ctx(), t);
+  const double abroad_common = p["return_monthly"] + p["home_effect"] * 9000.0 / 12350.0 +
+                               p["fall_effect"] * 0.4 + 0.01 * (5000.0 / 3350.0);
+  const std::size_t abroad = 1 * sim::RETURN_CLASSES;
+  EXPECT_DOUBLE_EQ(t[abroad + 0], abroad_common);
+  EXPECT_DOUBLE_EQ(t[abroad + sim::RETURN_TARGET_MET], abroad_common + p["return_target_monthly"]);
+  EXPECT_DOUBLE_EQ(t[abroad + sim::RETURN_LONG_JOBLESS],
+                   abroad_common + p["return_unemployed_monthly"]);
+  // Home region: y_d = 0.9·10,000 equals y_r (ratio 1), no fall, 5,000 / 1,000 grant months.
+  EXPECT_DOUBLE_EQ(t[0], p["return_monthly"] + p["home_effect"] + 0.01 * 5.0);
+  // Better conditions at home raise the hazard abroad; a higher net wage abroad lowers it.
+  Context better = c;
+  better.w_r = {11000};
+  std::vector<double> t2(t.size());
+  m.fill(better.ctx(), t2);
+  EXPECT_GT(t2[abroad], t[abroad]);
+  Context richer = c;
+  richer.net = {10000, 20000};
+  m.fill(richer.ctx(), t2);
+  EXPECT_LT(t2[abroad], t[abroad]);
 }
 
 TEST(ReturnConstant, FillsOneValue) {
@@ -117,6 +165,20 @@ TEST(AbroadModels, AScenarioSwitchesToTheConstantReturnModelFromYaml) {
   const sim::RunConfig base = scenarios::load_scenario(tiny, reg, {});
   EXPECT_EQ(base.abroad.return_choice().model, "wage_fall");
   EXPECT_LT(return_rate(base), 0.15);
+}
+
+// The home-gap model from YAML: a higher home_effect raises returns, all else equal (the same
+// draws: a paired comparison, exact in sign).
+TEST(AbroadModels, AScenarioChoosesTheHomeGapModelAndItsHomeTermRaisesReturns) {
+  const auto reg = builtin_registries();
+  const std::string tiny = std::string(KOCHMON_SOURCE_DIR) + "/scenarios/examples/tiny.yaml";
+  scenarios::LoadOptions lo;
+  lo.overrides = {"abroad.return.model=home_gap", "abroad.return.params.home_effect=0"};
+  const sim::RunConfig low = scenarios::load_scenario(tiny, reg, lo);
+  ASSERT_EQ(low.abroad.return_choice().model, "home_gap");
+  lo.overrides.back() = "abroad.return.params.home_effect=0.2";
+  const sim::RunConfig high = scenarios::load_scenario(tiny, reg, lo);
+  EXPECT_GT(return_rate(high), return_rate(low) + 0.05);
 }
 
 } // namespace
