@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs kochmon's build dependencies from Debian's archive (idempotent) and configures +
-# builds the chosen preset. Usage: tools/setup.sh [preset]   (default: release)
-# KOCHMON_EXTRA_PACKAGES adds packages (tools/test.sh uses it for the test-only tools).
+# builds the chosen preset. Usage: tools/setup.sh [preset] [target...]   (default: release, all)
+# Targets limit the build (tools/run_base.sh builds only the CLI and the Python module, not the
+# tests and benchmarks). KOCHMON_EXTRA_PACKAGES adds packages (tools/test.sh uses it for the
+# test-only tools).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 preset="${1:-release}"
+targets=("${@:2}")
 
 packages=(
   build-essential cmake ninja-build git pkg-config
@@ -13,6 +16,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-yaml
   pybind11-dev python3-pybind11 python3-dev python3-xarray python3-pytest
+  python3-nbclient python3-nbformat python3-ipykernel
   libopenmpi-dev openmpi-bin
 )
 # shellcheck disable=SC2206
@@ -32,4 +36,8 @@ fi
 
 cd "$here"
 cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset" -j "$(nproc)"
+if ((${#targets[@]})); then
+  cmake --build --preset "$preset" -j "$(nproc)" --target "${targets[@]}"
+else
+  cmake --build --preset "$preset" -j "$(nproc)"
+fi

@@ -10,7 +10,8 @@ bad-scenario corpus, bad --set keys, damaged files), KeyboardInterrupt at a mont
 open -> save -> open, the step-by-step Simulation (aggregates, households, checkpoints resumed
 by Python and by `kochmon resume`), a decision rule written in Python (push_pull's region part,
 bit-identical to the C++ rule), sweeps (the CLI's summary; interrupted, then finished), the
-Jupyter reprs and the README's example. About 7 s.
+Jupyter reprs (well-formed HTML tables: the scenario's name, period, rules and overrides; the
+key figures) and the README's example. About 7 s.
 """
 
 import glob
@@ -442,6 +443,80 @@ def test_jupyter_reprs(base_pair):
     assert figures["abroad at 2013-12"] == f"{abroad:,.0f}"
     assert "<table>" in res._repr_html_() and "remittances" in res._repr_html_()
     assert "kyrgyzstan_base" in repr(res) and "48/48" in repr(res)
+
+
+def _html_table(html):
+    """(caption, [(header, cell)]) of a _repr_html_ table; fails unless it is one well-formed
+    <table> of <tr><th>..</th><td>..</td></tr> rows (text unescaped, as a browser shows it)."""
+    from html.parser import HTMLParser
+
+    class Table(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.stack, self.caption, self.rows, self.text = [], "", [], None
+
+        def handle_starttag(self, tag, attrs):
+            self.stack.append(tag)
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("th", "td", "caption"):
+                self.text = ""
+
+        def handle_endtag(self, tag):
+            assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack}"
+            self.stack.pop()
+            if tag in ("th", "td"):
+                self.rows[-1].append(self.text)
+            elif tag == "caption":
+                self.caption = self.text
+            self.text = None if tag != "caption" else self.text
+
+        def handle_data(self, data):
+            if self.text is not None:
+                self.text += data
+            else:
+                assert not data.strip(), f"text outside a cell: {data!r}"
+
+    parser = Table()
+    parser.feed(html)
+    parser.close()
+    assert html.startswith("<table>") and html.endswith("</table>") and not parser.stack
+    assert all(len(r) == 2 for r in parser.rows), parser.rows
+    return parser.caption, [tuple(r) for r in parser.rows]
+
+
+def test_repr_html_tables(base_pair, tmp_path):
+    # Scenario: name, period, rules (with their parameters), the levers set, as table rows.
+    scn = kochmon.Scenario.load(BASE, set=dict(BASE_SETS, **{"decision.monthly_rate": 0.1}))
+    caption, rows = _html_table(scn._repr_html_())
+    assert "kochmon scenario" in caption and BASE in caption
+    cells = dict(rows)
+    assert cells["name"] == "kyrgyzstan_base" == scn.name
+    assert cells["period"] == "2010-01 to 2013-12 (48 months)"
+    assert cells["scale"] == "0.002" and cells["seed"] == str(scn.seed)
+    assert cells["regions"].split(", ") == scn.regions
+    assert cells["destinations"].split(", ") == scn.destinations
+    assert cells["decision"].startswith("logit of push_pull {'b_wage': ")
+    assert cells["decision"].endswith("monthly_rate 0.1")
+    assert cells["overrides"] == "scale=0.002, time.end=2013-12, decision.monthly_rate=0.1"
+    assert "'" in cells["description"]  # "Kyrgyzstan's": escaped in the HTML, shown as is
+    # Results: the key figures, row for row, for a run and for the same run read from a file.
+    _, res, _ = base_pair
+    caption, rows = _html_table(res._repr_html_())
+    assert caption == "kochmon results: kyrgyzstan_base"
+    assert rows == res.key_figures()
+    labels = [k for k, _ in rows]
+    assert labels[:3] == ["months", "seed, scale", "households, persons (simulated)"]
+    assert "abroad at 2013-12" in labels and "  in russia" in labels
+    assert "remittances, last 12 months (USD)" in labels
+    assert dict(rows)["months"] == "48 of 48 from 2010-01"
+    opened = kochmon.open(res.save(str(tmp_path / "r.h5")))
+    assert _html_table(opened._repr_html_()) == (caption, rows)
+    # A run stopped early: the figures of the last month done.
+    sim = kochmon.Simulation(kochmon.Scenario.load(BASE, set=BASE_SETS), seed=3, threads=1)
+    part = sim.run_to("2011-03").results()
+    cells = dict(_html_table(part._repr_html_())[1])
+    assert cells["months"] == "15 of 48 from 2010-01" and "abroad at 2011-03" in cells
 
 
 # --- a decision rule written in Python --------------------------------------------------------
