@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "agents/abroad/return_terms.h"
+
 namespace kochmon::agents {
 
 namespace {
@@ -13,22 +15,20 @@ constexpr double MIN_GAP_SHARE = 0.1;
 } // namespace
 
 sim::PluginInfo ReturnHomeGap::info() {
-  return {"home_gap",
-          "Return hazard that weighs home: expected income at home against expected net "
-          "earnings abroad, a lasting fall of the som wage abroad, long unemployment, a met "
-          "savings target, and a grant valued against the income gap.",
-          "h_rd = return_monthly + return_unemployed_monthly·[jobless ≥ long_unemployed_months]"
-          " + return_target_monthly·[savings ≥ target] + home_effect·min(1, y_r / y_d) + "
+  return {
+      "home_gap",
+      "Return hazard that weighs home: expected income at home against expected net "
+      "earnings abroad, a lasting fall of the som wage abroad, long unemployment, a met "
+      "savings target, and a grant valued against the income gap.",
+      RETURN_CLASS_FORMULA +
+          " + home_effect·min(1, y_r / y_d) + "
           "fall_effect·max(0, 1 − w_d·fx_d / mean_36(w_d·fx_d)) + grant_effect·min(12, grant / "
           "max(y_d − y_r, 0.1·w_r)), with y_r = (1 − u_r)·w_r and y_d = (1 − u_d)·net_d "
           "(net_d: the net wage, tax and permit weighted by the share legal)",
-          "§6",
+      "§6",
+      return_class_params(
+          0.01,
           {
-              {"return_monthly", 0.01, 0, 1, "1/month", "Base monthly return hazard."},
-              {"return_unemployed_monthly", 0.10, 0, 1, "1/month",
-               "Extra hazard once unemployed abroad for at least abroad.long_unemployed_months."},
-              {"return_target_monthly", 0.03, 0, 1, "1/month",
-               "Extra hazard once the household's savings target is met."},
               {"home_effect", 0.02, 0, 1, "1/month",
                "Extra hazard per unit of y_r / y_d, expected income at home over expected net "
                "earnings abroad (capped at 1: abroad paying no more than home gives all of it)."},
@@ -38,7 +38,7 @@ sim::PluginInfo ReturnHomeGap::info() {
               {"grant_effect", 0.005, 0, 1, "1/month",
                "Extra hazard per month of the income gap y_d − y_r that the return grant pays "
                "(at most 12 months)."},
-          }};
+          })};
 }
 
 ReturnHomeGap::ReturnHomeGap(const sim::Params& p)

@@ -2,28 +2,27 @@
 
 #include <algorithm>
 
+#include "agents/abroad/return_terms.h"
+
 namespace kochmon::agents {
 
 sim::PluginInfo ReturnWageFall::info() {
-  return {"wage_fall",
-          "Return hazard with terms for long unemployment abroad, a met savings target, a fall "
-          "of the som wage against its 12-month mean, and a return grant.",
-          "h_rd = return_monthly + return_unemployed_monthly·[jobless ≥ long_unemployed_months]"
-          " + return_target_monthly·[savings ≥ target] + return_wage_fall·max(0, 1 − "
-          "w_d·fx_d / mean_12(w_d·fx_d)) + return_grant_effect·grant / w_r",
-          "§6",
+  return {
+      "wage_fall",
+      "Return hazard with terms for long unemployment abroad, a met savings target, a fall "
+      "of the som wage against its 12-month mean, and a return grant.",
+      RETURN_CLASS_FORMULA + " + return_wage_fall·max(0, 1 − w_d·fx_d / mean_12(w_d·fx_d)) + "
+                             "return_grant_effect·grant / w_r",
+      "§6",
+      return_class_params(
+          0.02,
           {
-              {"return_monthly", 0.02, 0, 1, "1/month", "Base monthly return hazard."},
-              {"return_unemployed_monthly", 0.10, 0, 1, "1/month",
-               "Extra hazard once unemployed abroad for at least abroad.long_unemployed_months."},
-              {"return_target_monthly", 0.03, 0, 1, "1/month",
-               "Extra hazard once the household's savings target is met."},
               {"return_wage_fall", 0.2, 0, 10, "1/month",
                "Extra hazard per unit relative fall of the som wage w_d·fx_d below its mean over "
                "the previous 12 months."},
               {"return_grant_effect", 0.02, 0, 10, "1/month",
                "Extra hazard per month of home wage paid as a return grant."},
-          }};
+          })};
 }
 
 ReturnWageFall::ReturnWageFall(const sim::Params& p)

@@ -145,7 +145,8 @@ struct Simulation::Impl {
 
   // tallies.cpp: 4, reduction in chunk order, this step's series and next step's aggregates.
   void reduce(std::vector<std::vector<double>>& values);
-  void custom_series(SeriesId id, const std::vector<double>& total, std::vector<double>& v) const;
+  //! Series `id` (Reduce::custom) from the frame and the series above it in the table.
+  void custom_series(SeriesId id, std::vector<std::vector<double>>& values) const;
 
   // The household store's mutable arrays and the aggregates carried from month to month.
   template <class Io> void state_arrays(Io&& io) {

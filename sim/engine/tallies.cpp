@@ -121,7 +121,7 @@ void Simulation::Impl::reduce(std::vector<std::vector<double>>& values) {
       }
       break;
     case Reduce::custom:
-      custom_series(static_cast<SeriesId>(i), total, v);
+      custom_series(static_cast<SeriesId>(i), values);
       break;
     }
   }
@@ -159,24 +159,24 @@ void Simulation::Impl::reduce(std::vector<std::vector<double>>& values) {
 }
 
 // The series whose reduction is not a copy or a ratio of sums (Reduce::custom).
-void Simulation::Impl::custom_series(SeriesId id, const std::vector<double>& total,
-                                     std::vector<double>& v) const {
+void Simulation::Impl::custom_series(SeriesId id, std::vector<std::vector<double>>& values) const {
   const MonthFrame& fr = frame;
   const auto uR = static_cast<std::size_t>(R), uD = static_cast<std::size_t>(D);
+  std::vector<double>& v = values[id];
+  // A series of the rows above, converted: to dollars, or to price_base prices.
+  auto divided = [&](SeriesId of, double by) {
+    for (std::size_t r = 0; r < uR; ++r)
+      v[r] = values[of][r] / by;
+  };
   switch (id) {
   case S_REMIT_USD:
-    for (std::size_t r = 0; r < uR; ++r)
-      v[r] = total[off[Sum::remit] + r] * inv_scale / fr.env.som_per_usd;
+    divided(S_REMIT_SOM, fr.env.som_per_usd);
     return;
   case S_REMIT_REAL:
-    for (std::size_t r = 0; r < uR; ++r)
-      v[r] = total[off[Sum::remit] + r] * inv_scale / fr.env.price_level;
+    divided(S_REMIT_SOM, fr.env.price_level);
     return;
   case S_MEAN_INCOME_REAL:
-    for (std::size_t r = 0; r < uR; ++r) {
-      const double n_hh = total[off[Sum::hh] + r];
-      v[r] = (n_hh > 0 ? total[off[Sum::income] + r] / n_hh : 0.0) / fr.env.price_level;
-    }
+    divided(S_MEAN_INCOME, fr.env.price_level);
     return;
   case S_URBAN_JOBS:
     for (std::size_t r = 0; r < uR; ++r)

@@ -102,7 +102,7 @@ SumOffsets make_offsets(int regions, int destinations);
 enum class Reduce : std::uint8_t {
   copy,   // the sum `a`, scaled to the full population
   ratio,  // a / b by region (0 where b is 0)
-  custom, // computed from the month frame and the sums (Impl::custom_series)
+  custom, // computed from the month frame and the series above it (Impl::custom_series)
 };
 
 // Series recorded each step, in layout order:
@@ -124,9 +124,9 @@ enum class Reduce : std::uint8_t {
     "Adults under an entry ban to the destination at the end of the month")                        \
   X(REMIT_SOM, "remittances_som", "som/month", R, copy, remit, none,                               \
     "Remittances received by households, net of fees")                                             \
-  X(REMIT_USD, "remittances_usd", "usd/month", R, custom, remit, none,                             \
+  X(REMIT_USD, "remittances_usd", "usd/month", R, custom, none, none,                              \
     "Remittances received, converted at the month's som/USD rate")                                 \
-  X(REMIT_REAL, "remittances_real_som", "som/month", R, custom, remit, none,                       \
+  X(REMIT_REAL, "remittances_real_som", "som/month", R, custom, none, none,                        \
     "Remittances received at currencies.price_base prices (nominal / P, P the home CPI "           \
     "relative to that month; equal to remittances_som without currencies.cpi)")                    \
   X(REMIT_SOURCE, "remittances_by_source_som", "som/month", RD, copy, remit_src, none,             \
@@ -146,7 +146,7 @@ enum class Reduce : std::uint8_t {
     "Persons living in the region, members away excluded")                                         \
   X(MEAN_INCOME, "mean_income_som", "som/month", R, ratio, income, hh,                             \
     "Mean monthly household income (wages, business, farm, remittances)")                          \
-  X(MEAN_INCOME_REAL, "mean_income_real_som", "som/month", R, custom, income, hh,                  \
+  X(MEAN_INCOME_REAL, "mean_income_real_som", "som/month", R, custom, none, none,                  \
     "Mean monthly household income at currencies.price_base prices (nominal / P)")                 \
   X(POVERTY, "poverty_rate", "fraction", R, ratio, poor, members,                                  \
     "Persons in households whose income per person is below the poverty line")                     \

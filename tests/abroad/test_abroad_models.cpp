@@ -220,14 +220,20 @@ namespace {
 TEST(AbroadModels, AChosenModelIsBitIdenticalAtOneAndTwoThreads) {
   const auto reg = builtin_registries();
   auto c = tests::every_feature_config(reg, "logit", 9000, 14);
-  c.abroad.return_model = {"constant", {{"monthly", 0.05}}};
-  auto run = [&](int threads) {
-    tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
-                           static_cast<std::size_t>(threads));
-    sim::Simulation sim(c, reg);
-    return tests::run_steps(sim, c.n_steps());
-  };
-  EXPECT_TRUE(tests::same_bits(run(1), run(2)));
+  c.abroad.return_grant_som = sim::Series::constant(20000); // home_gap values the grant
+  for (const char* model : {"constant", "home_gap"}) {
+    sim::Params params;
+    for (const auto& q : reg.return_models.find(model)->params)
+      params[q.name] = q.default_value;
+    c.abroad.return_model = {model, params};
+    auto run = [&](int threads) {
+      tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
+                             static_cast<std::size_t>(threads));
+      sim::Simulation sim(c, reg);
+      return tests::run_steps(sim, c.n_steps());
+    };
+    EXPECT_TRUE(tests::same_bits(run(1), run(2))) << model;
+  }
 }
 
 } // namespace
