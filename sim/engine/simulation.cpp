@@ -162,6 +162,16 @@ void Simulation::Impl::step(std::vector<std::vector<double>>& values) {
 
 Simulation::Simulation(const RunConfig& config, const Registries& registries)
     : config_(config), world_(config_) {
+  init(registries);
+}
+
+Simulation::Simulation(const RunConfig& config, const Registries& registries,
+                       const World& prototype)
+    : config_(config), world_(prototype, config_) {
+  init(registries);
+}
+
+void Simulation::init(const Registries& registries) {
   impl_ = std::make_unique<Impl>(config_, world_, registries);
   layout_ = make_layout(world_, impl_->sampled);
   values_.resize(layout_.series.size());

@@ -44,10 +44,19 @@ struct RunOutcome {
   double wall_seconds = 0;
 };
 
+//! The names of every series a run writes, in the engine's order (ResultsLayout's): the
+//! order of /series in a file is HDF5's, by name.
+std::vector<std::string> series_order();
+
 class Simulation {
 public:
   //! Builds the world and the rules from its own copy of `config`.
   Simulation(const RunConfig& config, const Registries& registries);
+  //! As above, but starts from a copy of `prototype`, a world drawn for the same scenario
+  //! (any `seed`, the same `world_seed`): replicates skip the population's generation and give
+  //! the results of the first constructor bit for bit. The caller checks that the scenarios
+  //! agree but for `seed` (kochmon.World does, by their resolved text).
+  Simulation(const RunConfig& config, const Registries& registries, const World& prototype);
   ~Simulation();
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
@@ -76,6 +85,8 @@ public:
   void restore_state(const StateReader& in);
 
 private:
+  void init(const Registries& registries);
+
   struct Impl;
   const RunConfig config_; // the simulation's own copy: world_ and impl_ refer to it
   World world_;

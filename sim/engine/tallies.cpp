@@ -75,6 +75,16 @@ ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sample
   return l;
 }
 
+std::vector<std::string> series_order() {
+  std::vector<std::string> names;
+  for (const SeriesRow& s : SERIES_TABLE)
+    names.emplace_back(s.name);
+#define KOCHMON_TRAJ(id, name, unit, description) names.emplace_back(name);
+  KOCHMON_TRAJECTORIES(KOCHMON_TRAJ)
+#undef KOCHMON_TRAJ
+  return names;
+}
+
 void Simulation::Impl::flush(const Tally& x, std::size_t r, double* __restrict part) const {
 #define KOCHMON_FLUSH(name) part[off[Sum::name] + r] += static_cast<double>(x.name);
   KOCHMON_HOUSEHOLD_COUNTS(KOCHMON_FLUSH)

@@ -81,6 +81,17 @@ World::World(const RunConfig& config) : config_(config) {
   generate_population();
 }
 
+World::World(const World& prototype, const RunConfig& config)
+    : config_(config), n_regions_(prototype.n_regions_), n_foreign_(prototype.n_foreign_),
+      dist_km_(prototype.dist_km_), dest_currency_(prototype.dest_currency_),
+      home_currency_(prototype.home_currency_), households_(prototype.households_) {
+  KOCHMON_ASSERT(config.world_seed == prototype.config_.world_seed &&
+                     config.scale == prototype.config_.scale &&
+                     config.regions.size() == prototype.config_.regions.size() &&
+                     config.destinations.size() == prototype.config_.destinations.size(),
+                 "a reused world is reused for the scenario it was drawn for");
+}
+
 std::vector<std::string> World::region_ids() const {
   std::vector<std::string> ids;
   for (const auto& r : config_.regions)

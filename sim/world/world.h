@@ -28,6 +28,10 @@ class World {
 public:
   //! Builds the places and draws the synthetic population (world random stream, in parallel).
   explicit World(const RunConfig& config);
+  //! A copy of `prototype` (places and the drawn population) for a run of `config`, which
+  //! must describe the same world: the same scenario but for `seed` (the caller checks; see
+  //! Simulation's reuse constructor). Copying skips the population's generation.
+  World(const World& prototype, const RunConfig& config);
 
   const RunConfig& config() const { return config_; }
   int n_regions() const { return n_regions_; }

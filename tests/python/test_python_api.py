@@ -350,7 +350,7 @@ def test_open_save_open_round_trip(base_pair, tmp_path):
 def test_opened_and_run_results_agree(base_pair):
     cli_file, res, _ = base_pair
     opened = kochmon.open(cli_file)
-    assert sorted(opened.names) == sorted(res.names)  # a file lists them in name order
+    assert opened.names == res.names  # the engine's order, though HDF5 lists them by name
     for name in res.names:
         np.testing.assert_array_equal(opened.values(name), res.values(name))
         assert opened.series(name).attrs == res.series(name).attrs
@@ -380,6 +380,48 @@ def test_simulation_step_by_step_equals_a_whole_run(tmp_path):
     assert sim.done
     out = sim.results().save(str(tmp_path / "steps.h5"))
     assert kr.series_digest(out) == kr.series_digest(whole.save(str(tmp_path / "whole.h5")))
+
+
+# --- a world drawn once, reused across seeds -------------------------------------------------
+
+def test_world_reused_across_seeds_equals_the_cli(tmp_path):
+    """A replicate on a reused world is the CLI's run at its seed with the world's world_seed,
+    bit for bit (files and households); its population is the world's, not a fresh draw."""
+    scn = kochmon.Scenario.load(BASE, set=BASE_SETS)
+    world = kochmon.World(scn, threads=2)
+    assert world.world_seed == scn.world_seed and world.households > 0
+    drawn = {}
+    for seed in (4, 9):
+        res = kochmon.run(scn, seed=seed, world=world, threads=2, progress=False)
+        assert res.meta["seed"] == seed
+        assert f"world_seed: {scn.world_seed}" in res.scenario_yaml
+        cli_file = cli_run(str(tmp_path / f"cli{seed}.h5"), BASE, seed,
+                           {**BASE_SETS, "world_seed": scn.world_seed})
+        out = res.save(str(tmp_path / f"py{seed}.h5"))
+        assert kr.series_digest(out) == kr.series_digest(cli_file)
+        sim = kochmon.Simulation(scn, seed=seed, world=world, threads=1)
+        drawn[seed] = sim.households()
+        sim.run_to_end(progress=False)
+        assert kr.series_digest(sim.results().save(str(tmp_path / f"sim{seed}.h5"))) == \
+            kr.series_digest(cli_file)
+    # the same population under both seeds (it is the world's), though the runs differ
+    for key, v in drawn[4].items():
+        np.testing.assert_array_equal(v, drawn[9][key], err_msg=key)
+    # without the world, seed 9 draws another population (world_seed follows seed)
+    other = kochmon.Simulation(scn, seed=9, threads=1).households()
+    assert any(len(other[k]) != len(v) or not np.array_equal(other[k], v)
+               for k, v in drawn[9].items())
+
+
+def test_world_refuses_another_scenario():
+    scn = kochmon.Scenario.load(BASE, set=BASE_SETS)
+    world = kochmon.World(scn, threads=1)
+    for changed in (scn.copy().set("scale", 0.003), scn.copy().set("world_seed", 5),
+                    kochmon.Scenario.load(TINY)):
+        with pytest.raises(ValueError, match="draw a World for it"):
+            kochmon.run(changed, world=world, progress=False)
+        with pytest.raises(ValueError, match="draw a World for it"):
+            kochmon.Simulation(changed, world=world)
 
 
 def test_simulation_households_and_adults():
@@ -502,12 +544,16 @@ def test_repr_html_tables(base_pair, tmp_path):
     assert "'" in cells["description"]  # "Kyrgyzstan's": escaped in the HTML, shown as is
     # Results: the key figures, row for row, for a run and for the same run read from a file.
     _, res, _ = base_pair
-    caption, rows = _html_table(res._repr_html_())
+    html = res._repr_html_()
+    caption, rows = _html_table(html)
     assert caption == "kochmon results: kyrgyzstan_base"
-    assert rows == res.key_figures()
+    # sub-rows ("  in russia") are indented by style, since HTML collapses leading spaces
+    assert rows == [(k.strip(), v) for k, v in res.key_figures()]
+    assert "padding-left:1.5em;'>in russia</th>" in html
+    assert "padding-left:1.5em;'>months</th>" not in html
     labels = [k for k, _ in rows]
     assert labels[:3] == ["months", "seed, scale", "households, persons (simulated)"]
-    assert "abroad at 2013-12" in labels and "  in russia" in labels
+    assert "abroad at 2013-12" in labels and "in russia" in labels
     assert "remittances, last 12 months (USD)" in labels
     assert dict(rows)["months"] == "48 of 48 from 2010-01"
     opened = kochmon.open(res.save(str(tmp_path / "r.h5")))

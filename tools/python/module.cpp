@@ -275,6 +275,31 @@ Config load(const std::string& path, const std::vector<std::string>& overrides,
       overrides, seed.has_value()};
 }
 
+//! A world drawn once (kochmon.World): its scenario, kept alive because the world refers to
+//! it, and the places and population, copied into every run that reuses it.
+struct WorldData {
+  std::shared_ptr<const sim::RunConfig> config;
+  std::unique_ptr<sim::World> world;
+};
+
+std::shared_ptr<WorldData> build_world(const Config& cfg, int threads) {
+  auto w = std::make_shared<WorldData>();
+  w->config = cfg.config;
+  threads = threads > 0 ? threads : tbb::info::default_concurrency();
+  py::gil_scoped_release release;
+  tbb::task_arena arena(threads);
+  arena.execute([&] { w->world = std::make_unique<sim::World>(*w->config); });
+  return w;
+}
+
+//! A new simulation of `config`, from a copy of `world` when one is given (the Python layer
+//! has checked that it was drawn for the same scenario but for the seed).
+std::unique_ptr<sim::Simulation> make_simulation(const sim::RunConfig& config,
+                                                 const WorldData* world) {
+  return world != nullptr ? std::make_unique<sim::Simulation>(config, registries(), *world->world)
+                          : std::make_unique<sim::Simulation>(config, registries());
+}
+
 //! Everything a run produced, in memory: what the writer needs to make the CLI's file later.
 struct RunData {
   sim::RunInfo info;
@@ -319,7 +344,8 @@ private:
 //! call `progress` and to let Python run its signal handlers: a KeyboardInterrupt (or any
 //! exception from `progress`) sets the stop flag, the engine stops at the month boundary, and
 //! the exception is raised here once the engine has returned.
-std::shared_ptr<RunData> run(const Config& cfg, int threads, py::object progress) {
+std::shared_ptr<RunData> run(const Config& cfg, int threads, py::object progress,
+                             const WorldData* world) {
   auto data = std::make_shared<RunData>();
   const sim::RunConfig& config = *cfg.config;
   data->compression = config.output.compression;
@@ -348,9 +374,9 @@ std::shared_ptr<RunData> run(const Config& cfg, int threads, py::object progress
     // As run_one: the thread limit is this run's arena, not the process's.
     tbb::task_arena arena(threads);
     arena.execute([&] {
-      sim::Simulation simulation(*used, registries());
+      const auto simulation = make_simulation(*used, world);
       MemoryRecorder recorder(*data);
-      const sim::RunOutcome outcome = simulation.run(recorder, ro);
+      const sim::RunOutcome outcome = simulation->run(recorder, ro);
       data->interrupted = outcome.interrupted;
       data->steps_done = outcome.steps_done;
       data->wall_seconds = outcome.wall_seconds;
@@ -378,7 +404,7 @@ py::array_t<Out> gather(const std::vector<T>& v, const std::vector<std::int64_t>
 //! run; the engine and its arena live as long as the object.
 class Stepper {
 public:
-  Stepper(const Config& cfg, int threads) : cfg_(cfg) {
+  Stepper(const Config& cfg, int threads, const WorldData* world = nullptr) : cfg_(cfg) {
     threads_ = threads > 0 ? threads : tbb::info::default_concurrency();
     data_.compression = cfg.config->output.compression;
     data_.chunk_months = cfg.config->output.chunk_months;
@@ -387,8 +413,7 @@ public:
     const auto used = with_provenance(cfg_.config);
     try {
       py::gil_scoped_release release;
-      arena_->execute(
-          [&] { simulation_ = std::make_unique<sim::Simulation>(*used, registries()); });
+      arena_->execute([&] { simulation_ = make_simulation(*used, world); });
     } catch (const PyRuleFailed&) {
       raise_pending();
     }
@@ -851,9 +876,17 @@ py::dict open_file(const std::string& path) {
         ds.has_attribute("description") ? ds.string_attribute("description") : std::string();
     axes.append(py::make_tuple(a.name, desc, a.labels));
   }
+  // In the engine's order, as a run's Results; names this version does not write come last.
+  auto in_file = file.series();
+  const auto order = sim::series_order();
+  const auto rank = [&](const std::string& name) {
+    return std::find(order.begin(), order.end(), name) - order.begin();
+  };
+  std::stable_sort(in_file.begin(), in_file.end(),
+                   [&](const auto& a, const auto& b) { return rank(a.name) < rank(b.name); });
   py::list series;
   py::dict values;
-  for (const auto& s : file.series()) {
+  for (const auto& s : in_file) {
     series.append(py::make_tuple(
         s.name, s.unit, s.description,
         std::vector<std::string>(s.axes.begin() + (s.axes.empty() ? 0 : 1), s.axes.end())));
@@ -948,9 +981,22 @@ PYBIND11_MODULE(_kochmon, m) {
   m.def("sweep", &sweep_local, py::arg("spec"), py::arg("dir"), py::arg("overrides"),
         py::arg("jobs") = 0, py::arg("threads") = 1, py::arg("progress") = py::none(),
         "Runs a sweep spec locally with the CLI's driver (kochmon.sweep wraps it).");
+  py::class_<WorldData, std::shared_ptr<WorldData>>(
+      m, "WorldData", "Places and a drawn population (kochmon.World wraps it).")
+      .def_property_readonly("resolved_yaml",
+                             [](const WorldData& w) { return w.config->resolved_yaml; })
+      .def_property_readonly("world_seed", [](const WorldData& w) { return w.config->world_seed; })
+      .def_property_readonly(
+          "households", [](const WorldData& w) { return w.world->households().n_households(); })
+      .def_property_readonly("persons", [](const WorldData& w) { return w.world->persons(); });
+  m.def("build_world", &build_world, py::arg("config"), py::arg("threads") = 0,
+        "Draws a scenario's world (places and population) once, with the GIL released.");
   m.def("run", &run, py::arg("config"), py::arg("threads") = 0, py::arg("progress") = py::none(),
+        py::arg("world") = nullptr,
         "Runs a loaded scenario in memory with the GIL released; progress(done, total) is "
-        "called after each month. Raises KeyboardInterrupt at a month boundary on Ctrl-C.");
+        "called after each month. Raises KeyboardInterrupt at a month boundary on Ctrl-C. "
+        "world: a WorldData drawn for this scenario (checked by kochmon.run), copied instead "
+        "of drawing the population again.");
   m.def("save", &save, py::arg("path"), py::arg("info"), py::arg("axes"), py::arg("series"),
         py::arg("values"), py::arg("steps_done"), py::arg("wall_seconds"), py::arg("run_id"),
         py::arg("resolved_yaml"), py::arg("compression"), py::arg("chunk_months"),
@@ -958,7 +1004,8 @@ PYBIND11_MODULE(_kochmon, m) {
   m.def("open", &open_file, py::arg("path"),
         "Reads a result file with output::RunFile; raises InputError on a damaged file.");
   py::class_<Stepper>(m, "Stepper", "A run driven month by month (kochmon.Simulation wraps it).")
-      .def(py::init<const Config&, int>(), py::arg("config"), py::arg("threads") = 0)
+      .def(py::init<const Config&, int, const WorldData*>(), py::arg("config"),
+           py::arg("threads") = 0, py::arg("world") = nullptr)
       .def_static("resume", &Stepper::resume, py::arg("path"), py::arg("threads") = 0,
                   "Continues a checkpoint file.")
       .def_property_readonly("steps_done", &Stepper::steps_done)

@@ -6,6 +6,8 @@
     res.series("stock")                            # xarray.DataArray (time, region, destination)
     res.save("runs/base.h5")                       # the file `kochmon run` writes
     sim = kochmon.Simulation(scn).run_to("2015-06") # step by step; sim.current("stock")
+    world = kochmon.World(scn)                     # draw the population once, then
+    [kochmon.run(scn, seed=s, world=world) for s in range(4)]  # replicates reuse it
     kochmon.register_rule(MyRule)                  # a decision rule written in Python
     kochmon.sweep("spec.yaml", "out/")             # `kochmon sweep`; the summary as a DataFrame
 
@@ -25,8 +27,8 @@ import numpy as np
 
 from . import _kochmon
 
-__all__ = ["InputError", "RunError", "Scenario", "Results", "Simulation", "run", "open",
-           "register_rule", "rules", "sweep", "__version__"]
+__all__ = ["InputError", "RunError", "Scenario", "World", "Results", "Simulation", "run",
+           "open", "register_rule", "rules", "sweep", "__version__"]
 
 __version__ = _kochmon.__version__
 
@@ -233,7 +235,12 @@ class Scenario:
                              + "; ".join(f"{r.get('rule')} {r.get('params', {})}" for r in rules)
                              + f", monthly_rate {self.get('decision.monthly_rate', '?')}"),
                 ("overrides", ", ".join(self._overrides) or "none")]
-        body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th>"
+        # "  in russia" is a row under "abroad": HTML collapses the leading spaces, so indent.
+        def th(label):
+            sub = label.startswith("  ")
+            pad = "padding-left:1.5em;" if sub else ""
+            return f"<th style='text-align:left;{pad}'>{escape(label.strip())}</th>"
+        body = "".join(f"<tr>{th(k)}"
                        f"<td style='text-align:left'>{escape(str(v))}</td></tr>" for k, v in rows)
         return f"<table><caption>kochmon scenario ({escape(self._path)})</caption>{body}</table>"
 
@@ -242,6 +249,64 @@ class Scenario:
             return "<kochmon.Scenario (not loaded)>"
         return (f"<kochmon.Scenario {self.name!r} {self.start}..{self.end} scale={self.scale:g} "
                 f"seed={self.seed}>")
+
+
+_SEED_LINE = re.compile(r"^seed:.*$", re.MULTILINE)
+
+
+class World:
+    """A scenario's places and synthetic population, drawn once and reused by replicates.
+
+        world = kochmon.World(scn)                 # draws the population (world_seed)
+        runs = [kochmon.run(scn, seed=s, world=world) for s in range(1, 5)]
+
+    A run given `world` copies it instead of drawing the population again. It is the run of
+    its scenario with `seed` = the run's seed and `world_seed` = the world's, bit for bit:
+    `kochmon run --seed S --set world_seed=W` gives the same series, and the scenario in the
+    run's /meta holds both seeds. The scenario must otherwise be the world's, key for key (compared by
+    resolved text, with world_seed pinned): anything else raises ValueError, since a world
+    drawn for another population, scale or set of places would silently be wrong.
+    """
+
+    def __init__(self, scenario, threads=None):
+        """Draws the world of `scenario` (a Scenario or a path) with its world_seed."""
+        if not isinstance(scenario, Scenario):
+            scenario = Scenario.load(scenario)
+        self.scenario = scenario.copy().set("world_seed", scenario.world_seed)
+        self._data = _kochmon.build_world(self.scenario._config, int(threads or 0))
+
+    @property
+    def world_seed(self):
+        """The seed the population was drawn with."""
+        return self._data.world_seed
+
+    @property
+    def households(self):
+        """Households drawn (at the scenario's scale)."""
+        return self._data.households
+
+    @property
+    def persons(self):
+        """Persons drawn (at the scenario's scale)."""
+        return self._data.persons
+
+    def _for(self, scenario, seed):
+        """`scenario` at `seed` (None: its own) with this world's world_seed; ValueError if
+        this world was drawn for another scenario."""
+        target = scenario if seed is None else scenario.with_seed(seed)
+        pinned = target.get("world_seed", None)  # None: world_seed follows seed
+        if pinned is None:
+            target = target.copy().set("world_seed", self.world_seed)
+        same = _SEED_LINE.sub("", target.to_yaml()) == _SEED_LINE.sub("", self.scenario.to_yaml())
+        if pinned not in (None, self.world_seed) or not same:
+            raise ValueError(f"this World was drawn for scenario {self.scenario.name!r} as "
+                             f"resolved then; {target.name!r} differs in more than its seed "
+                             "(compare their to_yaml()): draw a World for it")
+        return target
+
+    def __repr__(self):
+        return (f"<kochmon.World {self.scenario.name!r} world_seed={self.world_seed} "
+                f"households={self.households} persons={self.persons}>")
 
 
 class _Progress:
@@ -285,14 +350,15 @@ class _Progress:
             self.drawn = False
 
 
-def run(scenario, seed=None, threads=None, progress=True):
+def run(scenario, seed=None, threads=None, progress=True, world=None):
     """Runs a scenario in this process and returns its Results (nothing is written to disk).
 
     scenario: a Scenario (or a path, loaded with no overrides). seed: overrides the scenario's
     seed as `kochmon run --seed` does (None: the scenario's). threads: worker threads (None:
     all cores); the numbers do not depend on it. progress: True draws a bar when stderr is a
     terminal or in a notebook, False draws nothing, a callable gets (months done, total)
-    after every month.
+    after every month. world: a kochmon.World drawn for this scenario; the run copies its
+    population instead of drawing it, and uses the world's world_seed (see World).
 
     The GIL is released while the engine runs. Ctrl-C (or any exception raised by a progress
     callable) stops the run at the next month boundary and is re-raised here
@@ -301,7 +367,9 @@ def run(scenario, seed=None, threads=None, progress=True):
     """
     if not isinstance(scenario, Scenario):
         scenario = Scenario.load(scenario)
-    if seed is not None and seed != scenario.seed:
+    if world is not None:
+        scenario = world._for(scenario, seed)
+    elif seed is not None and seed != scenario.seed:
         scenario = scenario.with_seed(seed)
     callback, bar = None, None
     if callable(progress):
@@ -309,7 +377,8 @@ def run(scenario, seed=None, threads=None, progress=True):
     elif progress and _Progress.wanted():
         bar = callback = _Progress(f"kochmon: {scenario.name}")
     try:
-        data = _kochmon.run(scenario._config, int(threads or 0), callback)
+        data = _kochmon.run(scenario._config, int(threads or 0), callback,
+                            None if world is None else world._data)
     finally:
         if bar is not None:
             bar.close()
@@ -508,7 +577,12 @@ class Results:
     def _repr_html_(self):
         """Jupyter: the key figures table."""
         from html import escape
-        body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th>"
+        # "  in russia" is a row under "abroad": HTML collapses the leading spaces, so indent.
+        def th(label):
+            sub = label.startswith("  ")
+            pad = "padding-left:1.5em;" if sub else ""
+            return f"<th style='text-align:left;{pad}'>{escape(label.strip())}</th>"
+        body = "".join(f"<tr>{th(k)}"
                        f"<td style='text-align:right'>{escape(v)}</td></tr>"
                        for k, v in self.key_figures())
         return (f"<table><caption>kochmon results: {escape(self._meta['scenario_name'])}"
@@ -546,14 +620,18 @@ class Simulation:
         sim.run_to_end(); res = sim.results()
     """
 
-    def __init__(self, scenario, seed=None, threads=None):
-        """Builds the world of `scenario` (a Scenario or a path); seed as in kochmon.run()."""
+    def __init__(self, scenario, seed=None, threads=None, world=None):
+        """Builds the world of `scenario` (a Scenario or a path), or copies `world` (a
+        kochmon.World drawn for it); seed and world as in kochmon.run()."""
         if not isinstance(scenario, Scenario):
             scenario = Scenario.load(scenario)
-        if seed is not None and seed != scenario.seed:
+        if world is not None:
+            scenario = world._for(scenario, seed)
+        elif seed is not None and seed != scenario.seed:
             scenario = scenario.with_seed(seed)
         self.scenario = scenario  #: the Scenario simulated (None after resume())
-        self._stepper = _kochmon.Stepper(scenario._config, int(threads or 0))
+        self._stepper = _kochmon.Stepper(scenario._config, int(threads or 0),
+                                         None if world is None else world._data)
         self._layout = None
 
     @classmethod
