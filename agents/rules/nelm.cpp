@@ -15,7 +15,8 @@ sim::PluginInfo Nelm::info() {
       "ΔE[Y] = m_d·p_d·e_d·(1 − fee_d) − p_r·w_r, "
       "ΔVar[Y] = (1−λ)²·V_h + σ²_R + 2·corr_rd·(1−λ)·√V_h·σ_R − V_h, λ = 1/adults at home, "
       "V_h the household's income variance (its recent history, at least w_r²·σ²_r), "
-      "σ²_R = (m_d·p_d·e_d·(1 − fee_d))²·σ²_d",
+      "σ²_R = (m_d·p_d·e_d·(1 − fee_d))²·σ²_d, e_d = net_earnings_d (what an arrival keeps: "
+      "taxes and permit for the legal share, the wage until expulsion for the others)",
       "§5",
       {
           {"b_nelm", 2.0, 0, 1000, "1",

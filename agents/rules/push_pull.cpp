@@ -12,7 +12,8 @@ sim::PluginInfo PushPull::info() {
           "s_pp(d) = b_wage·ln(w_d·fx_d / w_r) + b_unemp·(u_r − u_d) + b_network·ln(1 + "
           "k_network·N_rd/P_r)"
           " − b_cost·c_d/w_r − b_dist·dist_rd/1000 km + b_poverty·poverty_r + b_land·shortage_h"
-          " − b_farm·farm_h/w_r − b_away·away_h + asc_internal|foreign + attractiveness_d",
+          " − b_farm·farm_h/w_r − b_away·away_h + b_policy·ln(max(e_d, 1e-6·w_d·fx_d) / "
+          "(w_d·fx_d)) [abroad] + asc_internal|foreign + attractiveness_d",
           "§5",
           {
               {"b_wage", 1.0, 0, 20, "1", "Weight of the log wage ratio ln(w_d·fx_d / w_r)."},
@@ -34,6 +35,12 @@ sim::PluginInfo PushPull::info() {
                "Hold of the members already away (abroad or in another region), away_h: a "
                "household that has sent someone, and lives on the remittances with fewer hands "
                "at home, is less likely to send another."},
+              {"b_policy", 1.0, 0, 20, "1",
+               "Weight of the policy term abroad, ln(e_d / (w_d·fx_d)): the log share of the "
+               "wage an arrival can expect to keep over its first year, e_d = net_earnings_d "
+               "(taxes and permit for the legal share, expulsion risk for the others; "
+               "sim/api/decision_context.h). 1 counts a som kept like a som of wage (b_wage = "
+               "1); the cost of going c_d carries the regime's entry costs."},
               {"asc_internal", -1.0, -50, 50, "1",
                "Constant for internal destinations: the intervening obstacles of a move within the "
                "country."},
@@ -46,7 +53,8 @@ PushPull::PushPull(const sim::Params& p)
     : b_wage_(p.at("b_wage")), b_unemp_(p.at("b_unemp")), b_network_(p.at("b_network")),
       k_network_(p.at("k_network")), b_cost_(p.at("b_cost")), b_dist_(p.at("b_dist")),
       b_poverty_(p.at("b_poverty")), b_land_(p.at("b_land")), land_need_ha_(p.at("land_need_ha")),
-      b_farm_(p.at("b_farm")), b_away_(p.at("b_away")), asc_internal_(p.at("asc_internal")),
+      b_farm_(p.at("b_farm")), b_away_(p.at("b_away")), b_policy_(p.at("b_policy")),
+      asc_internal_(p.at("asc_internal")),
       asc_foreign_(p.at("asc_foreign")) {}
 
 void PushPull::score_region(const sim::RegionContext& ctx, std::span<double> s) const {
@@ -59,9 +67,13 @@ void PushPull::score_region(const sim::RegionContext& ctx, std::span<double> s) 
       continue;
     }
     const double network = o.P_r > 0 ? std::log1p(k_network_ * d.N_rd / o.P_r) : 0.0;
-    s[i] = b_wage_ * std::log(d.w_d * d.fx_d / o.w_r) + b_unemp_ * (o.u_r - d.u_d) +
-           b_network_ * network - b_cost_ * d.c_d / o.w_r - b_dist_ * d.dist_km / 1000.0 +
-           b_poverty_ * o.poverty_r + (d.foreign ? asc_foreign_ : asc_internal_) + d.asc_d;
+    const double wage = d.w_d * d.fx_d;
+    s[i] = b_wage_ * std::log(wage / o.w_r) + b_unemp_ * (o.u_r - d.u_d) + b_network_ * network -
+           b_cost_ * d.c_d / o.w_r - b_dist_ * d.dist_km / 1000.0 + b_poverty_ * o.poverty_r +
+           (d.foreign ? asc_foreign_ : asc_internal_) + d.asc_d;
+    // Policy abroad: taxes, permits, legality and expulsion, as the share of the wage kept.
+    if (d.foreign && b_policy_ != 0)
+      s[i] += b_policy_ * std::log(std::max(d.net_earnings_d, 1e-6 * wage) / wage);
   }
 }
 

@@ -21,7 +21,7 @@ public:
 
 private:
   double b_wage_, b_unemp_, b_network_, k_network_, b_cost_, b_dist_, b_poverty_, b_land_,
-      land_need_ha_, b_farm_, b_away_, asc_internal_, asc_foreign_;
+      land_need_ha_, b_farm_, b_away_, b_policy_, asc_internal_, asc_foreign_;
 };
 
 } // namespace kochmon::agents

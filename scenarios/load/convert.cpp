@@ -128,6 +128,25 @@ void check_rule_indices(const Node& decision, LoadContext& ctx) {
   }
 }
 
+// One regime's section into `rc`: the keys present replace its values (the shared sections
+// have every key, their defaults filled in; a destination's regime_params only those it sets).
+void read_regime(Node& section, const std::string& pattern, const std::string& shown,
+                 LoadContext& ctx, sim::RegimeConfig& rc) {
+  const auto take = [&](const char* key, sim::Series& into) {
+    if (section.is_map() && at_mut(section, key) != nullptr)
+      into = series(section, key, pattern, shown, ctx);
+  };
+  take("legal_share", rc.legal_share);
+  take("permit_cost_som", rc.permit_cost_som);
+  take("income_tax", rc.income_tax);
+  take("legalise_monthly", rc.legalise_monthly);
+  take("entry_cost_som", rc.entry_cost_som);
+  if (section.is_map() && at_mut(section, "prepaid_months") != nullptr)
+    rc.prepaid_months = num(section, "prepaid_months");
+  if (section.is_map() && at_mut(section, "legal_cost_elasticity") != nullptr)
+    rc.legal_cost_elasticity = num(section, "legal_cost_elasticity");
+}
+
 } // namespace
 
 sim::RunConfig convert(Node& root, LoadContext& ctx) {
@@ -276,6 +295,17 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
                   cfg.scale * households, MAX_HOUSEHOLDS);
     diag.error(regions->pos, "regions", buf, "lower scale, or check the populations");
   }
+  // regimes: the shared sections first, as destinations start from them
+  if (Node* regimes = at_mut(root, "regimes")) {
+    for (int i = 0; i < sim::N_REGIMES; ++i) {
+      const char* name = sim::REGIME_NAMES[static_cast<std::size_t>(i)];
+      Node* section = at_mut(*regimes, name);
+      if (section == nullptr) continue;
+      const std::string path = std::string("regimes.") + name;
+      read_regime(*section, path, path, ctx, cfg.regimes[static_cast<std::size_t>(i)]);
+    }
+  }
+
   Node* destinations = at_mut(root, "destinations");
   if (destinations != nullptr && destinations->is_seq()) {
     for (std::size_t i = 0; i < destinations->seq.size(); ++i) {
@@ -300,6 +330,17 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
       dc.detection_monthly = series(d, "detection_monthly", "destinations[]", shown, ctx);
       dc.remittance_fee = series(d, "remittance_fee", "destinations[]", shown, ctx);
       dc.regimes = regime_spans(at(d, "regimes"), shown + ".regimes", diag);
+      if (Node* own = at_mut(d, "regime_params")) {
+        for (int k = 0; k < sim::N_REGIMES; ++k) {
+          const char* name = sim::REGIME_NAMES[static_cast<std::size_t>(k)];
+          Node* section = at_mut(*own, name);
+          if (section == nullptr) continue;
+          auto& rc = dc.regime_params[static_cast<std::size_t>(k)];
+          rc = cfg.regimes[static_cast<std::size_t>(k)];
+          read_regime(*section, std::string("destinations[].regime_params.") + name,
+                      shown + ".regime_params." + name, ctx, *rc);
+        }
+      }
       dc.ban_enforcement = series(d, "ban_enforcement", "destinations[]", shown, ctx);
       dc.fx_volatility = num(d, "fx_volatility");
       dc.attractiveness = num(d, "attractiveness");
@@ -319,21 +360,6 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
                      ", more than " + std::to_string(MAX_PLACES),
                  "a run has at most " + std::to_string(MAX_PLACES) +
                      " places; merge some regions or destinations");
-  }
-
-  // regimes
-  if (Node* regimes = at_mut(root, "regimes")) {
-    for (int i = 0; i < sim::N_REGIMES; ++i) {
-      const char* name = sim::REGIME_NAMES[static_cast<std::size_t>(i)];
-      Node* section = at_mut(*regimes, name);
-      if (section == nullptr) continue;
-      const std::string path = std::string("regimes.") + name;
-      sim::RegimeConfig& rc = cfg.regimes[static_cast<std::size_t>(i)];
-      rc.legal_share = series(*section, "legal_share", path, path, ctx);
-      rc.permit_cost_som = series(*section, "permit_cost_som", path, path, ctx);
-      rc.income_tax = series(*section, "income_tax", path, path, ctx);
-      rc.legalise_monthly = series(*section, "legalise_monthly", path, path, ctx);
-    }
   }
 
   // population, home labour

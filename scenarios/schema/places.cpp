@@ -1,5 +1,9 @@
 // regions[] and destinations[].
 
+#include <array>
+#include <deque>
+#include <string>
+
 #include "scenarios/schema/schema.h"
 
 namespace kochmon::scenarios::schema {
@@ -262,40 +266,66 @@ std::vector<Key> place_keys() {
 
 namespace {
 
-// One regime's section, with its own defaults.
-std::vector<Key> one_regime(std::string_view legal_share, std::string_view legal_share_default,
-                            std::string_view permit, std::string_view permit_default,
-                            std::string_view tax, std::string_view tax_default,
-                            std::string_view legalise, std::string_view legalise_default) {
+//! Key paths built at run time (a regime's keys under two prefixes) live as long as the tables.
+std::string_view keep(std::string text) {
+  static std::deque<std::string> storage; // stable addresses
+  return storage.emplace_back(std::move(text));
+}
+
+struct RegimeDefaults {
+  std::string_view legal_share, permit, tax, legalise;
+};
+
+// One regime's keys under `prefix` ("regimes.eaeu" or "destinations[].regime_params.eaeu").
+// `shared`: the keys override the shared section's (no default of their own).
+std::vector<Key> one_regime(const std::string& prefix, const RegimeDefaults& d, bool shared) {
+  const std::string name = prefix.substr(prefix.rfind('.') + 1);
+  auto key = [&](std::string_view leaf, Type type, std::string_view default_value, Range range,
+                 std::string_view unit, std::string_view meaning) {
+    Key k{.path = keep(prefix + "." + std::string(leaf)),
+          .type = type,
+          .range = range,
+          .unit = unit,
+          .meaning = meaning};
+    if (shared)
+      k.computed_default = keep("regimes." + name + "." + std::string(leaf));
+    else
+      k.default_value = default_value;
+    return k;
+  };
   return {
-      {.path = legal_share,
-       .type = Type::series,
-       .default_value = legal_share_default,
-       .range = closed(0, 1),
-       .unit = "1",
-       .meaning = "Share of arrivals who obtain legal status; the others stay illegal and face "
-                  "detection (destinations[].detection_monthly)."},
-      {.path = permit,
-       .type = Type::series,
-       .default_value = permit_default,
-       .range = at_least(0),
-       .unit = "som/month",
-       .meaning = "Monthly cost of staying legal (a patent, registration), paid from the "
-                  "migrant's earnings."},
-      {.path = tax,
-       .type = Type::series,
-       .default_value = tax_default,
-       .range = closed_open(0, 1),
-       .unit = "1",
-       .meaning = "Share of a legal migrant's earnings paid as income tax."},
-      {.path = legalise,
-       .type = Type::series,
-       .default_value = legalise_default,
-       .range = closed(0, 1),
-       .unit = "1/month",
-       .meaning = "Probability that an illegal migrant obtains legal status in a month."},
+      key("legal_share", Type::series, d.legal_share, closed(0, 1), "1",
+          "Share of arrivals who obtain legal status when the permit costs nothing; the others "
+          "stay illegal and face detection (destinations[].detection_monthly). A costly permit "
+          "deters some (legal_cost_elasticity)."),
+      key("permit_cost_som", Type::series, d.permit, at_least(0), "som/month",
+          "Monthly cost of staying legal (a patent, registration), paid from the migrant's "
+          "earnings."),
+      key("income_tax", Type::series, d.tax, closed_open(0, 1), "1",
+          "Share of a legal migrant's earnings paid as income tax."),
+      key("legalise_monthly", Type::series, d.legalise, closed(0, 1), "1/month",
+          "Probability that an illegal migrant obtains legal status in a month."),
+      key("entry_cost_som", Type::series, "0", at_least(0), "som",
+          "What going legal costs once, before leaving: documents, the language and law exam, "
+          "medical certificate, registration. Paid by the legal share: the cost of going every "
+          "rule weighs is destinations[].cost_som + legal share × (entry_cost_som + "
+          "prepaid_months × permit_cost_som), so a regime switch changes it."),
+      key("prepaid_months", Type::number, "0", closed(0, 24), "months",
+          "Months of the permit paid in advance, before the first wage (part of the cost of "
+          "going, as entry_cost_som)."),
+      key("legal_cost_elasticity", Type::number, "0", closed(0, 50), "1",
+          "How the share who go legal falls with the permit's weight in the wage: legal = "
+          "legal_share × (1 − permit_cost_som / ((1 − income_tax) × wage))^elasticity, the wage "
+          "in som. 0: legal_share whatever the permit costs."),
   };
 }
+
+const std::array<RegimeDefaults, 3> REGIME_DEFAULTS = {{
+    {"0.6", "4000", "0.13", "0.01"}, // pre_eaeu
+    {"0.9", "0", "0.13", "0.1"},     // eaeu
+    {"0.8", "0", "0.2", "0"},        // visa
+}};
+constexpr std::array<std::string_view, 3> REGIMES = {"pre_eaeu", "eaeu", "visa"};
 
 } // namespace
 
@@ -308,16 +338,24 @@ std::vector<Key> regime_keys() {
        .type = Type::section,
        .meaning = "Eurasian Economic Union: a registered worker is legal."},
       {.path = "regimes.visa", .type = Type::section, .meaning = "A work visa is needed."},
+      {.path = "destinations[].regime_params",
+       .type = Type::section,
+       .meaning = "This destination's own values of regime parameters, by regime; any key left "
+                  "out is the shared one under regimes."},
   };
-  for (auto&& part :
-       {one_regime("regimes.pre_eaeu.legal_share", "0.6", "regimes.pre_eaeu.permit_cost_som",
-                   "4000", "regimes.pre_eaeu.income_tax", "0.13",
-                   "regimes.pre_eaeu.legalise_monthly", "0.01"),
-        one_regime("regimes.eaeu.legal_share", "0.9", "regimes.eaeu.permit_cost_som", "0",
-                   "regimes.eaeu.income_tax", "0.13", "regimes.eaeu.legalise_monthly", "0.1"),
-        one_regime("regimes.visa.legal_share", "0.8", "regimes.visa.permit_cost_som", "0",
-                   "regimes.visa.income_tax", "0.2", "regimes.visa.legalise_monthly", "0")})
-    out.insert(out.end(), part.begin(), part.end());
+  for (std::size_t r = 0; r < REGIMES.size(); ++r) {
+    const std::string name(REGIMES[r]);
+    auto shared = one_regime("regimes." + name, REGIME_DEFAULTS[r], false);
+    out.insert(out.end(), shared.begin(), shared.end());
+  }
+  for (std::size_t r = 0; r < REGIMES.size(); ++r) {
+    const std::string name(REGIMES[r]);
+    out.push_back({.path = keep("destinations[].regime_params." + name),
+                   .type = Type::section,
+                   .meaning = keep("The " + name + " regime at this destination.")});
+    auto own = one_regime("destinations[].regime_params." + name, REGIME_DEFAULTS[r], true);
+    out.insert(out.end(), own.begin(), own.end());
+  }
   return out;
 }
 

@@ -38,6 +38,7 @@ std::vector<Key> all_keys() {
   take(general, "currencies");
   take(places, "regions");
   take(places, "destinations");
+  take(regimes, "destinations"); // destinations[].regime_params
   take(regimes, "regimes");
   take(general, "population");
   take(general, "home_labour");
@@ -94,10 +95,17 @@ const std::vector<Section>& sections() {
       {"destinations[].regimes[]", "destinations[].regimes[]",
        "One entry regime of a destination and the month it starts. Example: "
        "`regimes: [{from: 2010-01, regime: pre_eaeu}, {from: 2015-08, regime: eaeu}]`."},
+      {"destinations[].regime_params", "destinations[].regime_params",
+       "Regime parameters of this destination, where they differ from the shared ones under "
+       "`regimes` (MODEL.md §6: Russia's and Kazakhstan's patents differ). A section per "
+       "regime, each key optional and a <series>, as under `regimes`; a key left out is the "
+       "shared value. Example: `regime_params: {pre_eaeu: {permit_cost_som: 1500}}`."},
       {"regimes", "regimes",
        "Entry regimes (MODEL.md §2, §6): what legal status costs and how likely it is. Each "
        "destination names the regime in force in each month (destinations[].regimes); the "
-       "three sections below are all there is, each optional, each key a <series>."},
+       "three sections below are all there is, each optional, each key a <series> (but "
+       "prepaid_months and legal_cost_elasticity, numbers). A destination may override any "
+       "of them (destinations[].regime_params)."},
       {"regimes.pre_eaeu", "regimes.pre_eaeu",
        "Before the Eurasian Economic Union: a migrant needs a patent, a monthly cost that some "
        "skip and so become illegal."},

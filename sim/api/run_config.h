@@ -7,9 +7,12 @@
 // Units: money in som per month unless a field says otherwise; rates are monthly
 // probabilities; shares are fractions in [0, 1].
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +60,9 @@ enum class Regime : std::uint8_t { pre_eaeu = 0, eaeu = 1, visa = 2 };
 inline constexpr int N_REGIMES = 3;
 inline constexpr std::array<const char*, N_REGIMES> REGIME_NAMES{"pre_eaeu", "eaeu", "visa"};
 
+//! What legal status costs and how likely it is under one regime (MODEL.md §5–§6). The
+//! scenario's `regimes` section gives the shared values; a destination may override any of
+//! them (`destinations[].regime_params`), so each destination holds its own full copy.
 struct RegimeConfig {
   Series legal_share = Series::constant(0.7); // share of arrivals who obtain legal status
   Series permit_cost_som =
@@ -64,6 +70,27 @@ struct RegimeConfig {
   Series income_tax = Series::constant(0.13); // share of a legal migrant's earnings
   Series legalise_monthly =
       Series::constant(0); // probability an illegal migrant regularises in a month
+  Series entry_cost_som = Series::constant(0); // documents, exam, registration: som, once
+  double prepaid_months = 0; // months of the permit paid before the first wage
+  //! How the share who go legal falls with the permit's weight in the after-tax wage:
+  //! legal = legal_share · (1 − permit / ((1 − tax)·wage))^elasticity (0: it does not).
+  double legal_cost_elasticity = 0;
+
+  //! The share of arrivals in month m who go legal, for a wage worth `wage_som` a month: the
+  //! permit's weight in the after-tax wage deters some (legal_cost_elasticity).
+  double legal_share_at(Month m, double wage_som) const {
+    const double share = legal_share.at(m);
+    if (legal_cost_elasticity == 0) return share;
+    const double after_tax = (1.0 - income_tax.at(m)) * wage_som;
+    const double kept = after_tax > 0 ? std::clamp(1.0 - permit_cost_som.at(m) / after_tax, 0.0, 1.0)
+                                      : 0.0;
+    return share * std::pow(kept, legal_cost_elasticity);
+  }
+  //! What going legal costs before the first wage: documents, exam, registration, and the
+  //! permit's first `prepaid_months` (som).
+  double entry_cost_at(Month m) const {
+    return entry_cost_som.at(m) + prepaid_months * permit_cost_som.at(m);
+  }
 };
 
 //! A destination's regime from a month on.
@@ -80,11 +107,15 @@ struct DestinationConfig {
   double lat_deg = 0, lon_deg = 0;
   Series wage_local;        // average monthly wage in the destination's currency
   Series unemployment;      // fraction
-  Series cost_som;          // cost of going: travel, documents, fees
+  Series cost_som;          // cost of going, travel part (the regime adds its entry costs)
   Series detection_monthly; // probability an illegal migrant is detected and expelled
   Series remittance_fee;    // fraction of a transfer lost to fees
   std::vector<RegimeSpan> regimes{
       {Month{0}, Regime::visa}}; // sorted by month, first covers the start
+  //! A regime's parameters at this destination when its `regime_params` names that regime:
+  //! the shared `regimes` values with the destination's keys in their place (the loader
+  //! resolves them). Empty: the shared values (RunConfig::regime_config).
+  std::array<std::optional<RegimeConfig>, N_REGIMES> regime_params{};
   double attractiveness = 0;     // constant added to this destination's score by every rule
   double initial_stock = 0;     // persons from the country already there at time.start (full scale)
   double fx_volatility = 0.1;   // sd of the som value of a month's wage there (fraction)
@@ -234,13 +265,20 @@ struct RunConfig {
   PopulationConfig population;
   HomeLabourConfig home_labour;
   ShockConfig shocks;
-  std::array<RegimeConfig, N_REGIMES> regimes;
+  std::array<RegimeConfig, N_REGIMES> regimes; // shared by destinations, unless overridden
   DecisionConfig decision;
   AbroadConfig abroad;
   OutputConfig output;
   std::vector<EventConfig> events; // sorted by date
 
   int n_steps() const { return end - start + 1; }
+  //! The parameters of the regime in force at foreign destination `d` (0-based among the
+  //! destinations) in month m: its own if it overrides that regime, else the shared ones.
+  const RegimeConfig& regime_config(std::size_t d, Month m) const {
+    const auto& dc = destinations[d];
+    const auto r = static_cast<std::size_t>(dc.regime_at(m));
+    return dc.regime_params[r] ? *dc.regime_params[r] : regimes[r];
+  }
 };
 
 } // namespace kochmon::sim

@@ -46,20 +46,22 @@ void Simulation::Impl::prepare() {
     fr.env.u_r[r] = fr.u_eff[r];
     fr.env.u_d[r] = fr.u_eff[r];
   }
-  // Regimes in force, and what a migrant keeps of a wage.
+  // Regimes in force: who goes legal, what legality costs before the first wage (part of the
+  // cost of going), and what a migrant keeps of a wage.
   for (std::size_t d = 0; d < uD; ++d) {
+    const double som_wage = fr.env.w_d[d] * fr.env.fx_d[d];
     if (d < uR) {
       fr.legal_share_d[d] = 1.0;
       fr.permit_d[d] = 0.0;
       fr.tax_d[d] = 0.0;
       fr.legalise_d[d] = 0.0;
     } else {
-      const auto& dc = cfg.destinations[d - uR];
-      const auto& rc = cfg.regimes[static_cast<std::size_t>(dc.regime_at(m))];
-      fr.legal_share_d[d] = rc.legal_share.at(m);
+      const auto& rc = cfg.regime_config(d - uR, m);
+      fr.legal_share_d[d] = rc.legal_share_at(m, som_wage);
       fr.permit_d[d] = rc.permit_cost_som.at(m);
       fr.tax_d[d] = rc.income_tax.at(m);
       fr.legalise_d[d] = rc.legalise_monthly.at(m);
+      fr.env.c_d[d] += fr.legal_share_d[d] * rc.entry_cost_at(m);
     }
     double mean12 = 0.0, mean36 = 0.0; // the som value of the wage over the last 12, 36 months
     for (int k = 1; k <= 36; ++k) {
@@ -69,8 +71,16 @@ void Simulation::Impl::prepare() {
     }
     fr.wage_som_mean12[d] = mean12 / 12.0;
     fr.wage_som_mean36[d] = mean36 / 36.0;
-    fr.net_expected_d[d] = net_wage_som(fr.env.w_d[d] * fr.env.fx_d[d], fr.legal_share_d[d],
-                                        fr.tax_d[d], fr.permit_d[d]);
+    fr.net_expected_d[d] = net_wage_som(som_wage, fr.legal_share_d[d], fr.tax_d[d], fr.permit_d[d]);
+    // What an arrival can expect to keep a month over its first year, legal or not: an illegal
+    // migrant is still there in month k with probability (1 − q)^k (then expelled, and banned:
+    // the gain ends), so its wage counts for the mean of that survival over 12 months.
+    const double q = fr.env.detect_d[d];
+    fr.survive12_d[d] = q > 0 ? (1.0 - std::pow(1.0 - q, 12.0)) / (12.0 * q) : 1.0;
+    fr.earn_legal_d[d] = net_wage_som(som_wage, 1.0, fr.tax_d[d], fr.permit_d[d]);
+    fr.earn_illegal_d[d] = net_wage_som(som_wage, 0.0, fr.tax_d[d], fr.permit_d[d]);
+    fr.earn_d[d] = fr.legal_share_d[d] * fr.earn_legal_d[d] +
+                   (1.0 - fr.legal_share_d[d]) * fr.earn_illegal_d[d] * fr.survive12_d[d];
   }
   // Bans: how well they are enforced (fingerprinting raises it), and amnesties this month.
   fr.amnesty_now = false;
@@ -132,7 +142,9 @@ void Simulation::Impl::prepare() {
       v.fee_d = fr.env.fee_d[ud];
       v.detect_d = fr.env.detect_d[ud];
       v.legal_d = fr.legal_share_d[ud];
-      v.net_earnings_d = fr.net_expected_d[ud];
+      v.net_legal_d = fr.earn_legal_d[ud];
+      v.net_illegal_d = fr.earn_illegal_d[ud];
+      v.net_earnings_d = fr.earn_d[ud];
       v.m_d = cfg.abroad.remit_share;
       double fx_vol = 0.0, corr = 0.0;
       if (v.foreign) {

@@ -82,6 +82,8 @@ Simulation::Impl::Impl(const RunConfig& c, World& w, const Registries& reg) : cf
   fr.wage_som_mean12.assign(uD, 0.0);
   fr.wage_som_mean36.assign(uD, 0.0);
   fr.net_expected_d.assign(uD, 0.0);
+  for (auto* v : {&fr.earn_legal_d, &fr.earn_illegal_d, &fr.earn_d, &fr.survive12_d})
+    v->assign(uD, 0.0);
   for (auto* v : {&fr.legal_share_d, &fr.permit_d, &fr.tax_d, &fr.legalise_d, &fr.enforcement_d,
                   &fr.amnesty_d})
     v->assign(uD, 0.0);
@@ -131,8 +133,7 @@ Simulation::Impl::Impl(const RunConfig& c, World& w, const Registries& reg) : cf
         const std::size_t a = hm.first_adult[h] + static_cast<std::size_t>(k);
         if (hm.status[a] != AdultStatus::away) continue;
         const std::size_t d = hm.dest[a];
-        const auto& dc = c.destinations[d - uR];
-        const auto& rc = c.regimes[static_cast<std::size_t>(dc.regime_at(c.start))];
+        const auto& rc = c.regime_config(d - uR, c.start);
         const bool legal = (hm.away_flags[a] & AwayFlags::LEGAL) != 0;
         const double gross = env0.w_d[d] * env0.fx_d[d];
         hm.earnings_abroad_som[a] = static_cast<float>(net_wage_som(

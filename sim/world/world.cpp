@@ -245,10 +245,11 @@ void World::generate_population() {
     adults_full += r.population * r.working_age_share;
   std::vector<double> q_abroad;
   std::vector<double> legal_at_start;
-  for (const auto& d : config_.destinations) {
+  for (std::size_t f = 0; f < config_.destinations.size(); ++f) {
+    const auto& d = config_.destinations[f];
     q_abroad.push_back(adults_full > 0 ? d.initial_stock / adults_full : 0.0);
-    legal_at_start.push_back(
-        config_.regimes[static_cast<std::size_t>(d.regime_at(m0))].legal_share.at(m0));
+    legal_at_start.push_back(config_.regime_config(f, m0).legal_share_at(
+        m0, wage_som(n_regions_ + static_cast<int>(f), m0)));
   }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, H, GEN_CHUNK), [&](const auto& range) {
     for (std::size_t h = range.begin(); h != range.end(); ++h) {

@@ -44,6 +44,69 @@ TEST(HarrisTodaro, ScoreIsPresentValueOfExpectedGapMinusCost) {
   EXPECT_GT(s2[1], s[1]);
 }
 
+// MODEL.md §5: abroad the gain is the net wage by legal status, and an illegal migrant's gain
+// lasts until expulsion; with remittance_view = 1 it is what the household receives.
+TEST(HarrisTodaro, AbroadTheGainIsNetByLegalStatusAndEndsWithExpulsion) {
+  auto p = tests::defaults_of<HarrisTodaro>();
+  p["b_ht"] = 0.5;
+  p["horizon_months"] = 12;
+  p["discount_monthly"] = 0.98;
+  sim::OriginView o;
+  o.w_r = 8000;
+  o.p_r = 0.9;
+  std::vector<sim::OptionView> opts(2);
+  auto& d = opts[1];
+  d.foreign = true;
+  d.w_d = 20000;
+  d.fx_d = 1.5;
+  d.p_d = 0.8;
+  d.c_d = 10000;
+  d.legal_d = 0.6;
+  d.net_legal_d = 20000 * 1.5 * 0.87 - 3000;
+  d.net_illegal_d = 20000 * 1.5;
+  d.detect_d = 0.05;
+  d.m_d = 0.5;
+  d.fee_d = 0.02;
+  const sim::RegionContext ctx{sim::Month::of(2012, 1), 0, o, opts};
+  auto score = [&](const sim::Params& q) {
+    std::vector<double> s(2);
+    HarrisTodaro(q).score_region(ctx, s);
+    return s[1];
+  };
+  // by hand: Σ_{t<12} x^t for the legal (x = δ) and the illegal (x = δ·(1 − q)) share
+  double pv = 0, pv_illegal = 0;
+  for (int t = 0; t < 12; ++t) {
+    pv += std::pow(0.98, t);
+    pv_illegal += std::pow(0.98 * 0.95, t);
+  }
+  const double home = 0.9 * 8000;
+  const double gain =
+      0.6 * pv * (0.8 * d.net_legal_d - home) + 0.4 * pv_illegal * (0.8 * d.net_illegal_d - home);
+  EXPECT_NEAR(score(p), 0.5 * (gain - 10000) / 8000, 1e-12);
+  // stricter detection, a dearer permit, fewer legal: each lowers the score
+  const double base = score(p);
+  d.detect_d = 0.2;
+  EXPECT_LT(score(p), base);
+  d.detect_d = 0.05;
+  d.net_legal_d -= 2000;
+  EXPECT_LT(score(p), base);
+  d.net_legal_d += 2000;
+  d.detect_d = 0; // no detection: the illegal wage (untaxed) counts for the whole horizon
+  const double undetected = score(p);
+  EXPECT_GT(undetected, base);
+  d.detect_d = 0.05;
+  // the household's view: the remitted share net of the fee; a fee cut raises it
+  p["remittance_view"] = 1;
+  const double household = score(p);
+  EXPECT_LT(household, base);
+  d.fee_d = 0.01;
+  EXPECT_GT(score(p), household);
+  const double v = 0.5 * 0.99;
+  const double gain_h = 0.6 * pv * (0.8 * v * d.net_legal_d - home) +
+                        0.4 * pv_illegal * (0.8 * v * d.net_illegal_d - home);
+  EXPECT_NEAR(score(p), 0.5 * (gain_h - 10000) / 8000, 1e-12);
+}
+
 double mean_urban_u(const sim::RunConfig& c, int last_months) {
   const auto reg = builtin_registries();
   sim::Simulation sim(c, reg);

@@ -39,6 +39,7 @@ struct Fixture {
     d.c_d = 20000;
     d.dist_km = 3000;
     d.N_rd = 1000;
+    d.net_earnings_d = 0.8 * d.w_d * d.fx_d; // keeps 80% of the wage (tax, permit, expulsion)
   }
   double score(const PushPull& rule) const {
     std::vector<double> s(options.size());
@@ -54,6 +55,7 @@ TEST(PushPull, ScoreRisesWithWageRatioAndNetworkFallsWithCostAndDistance) {
   const double base = f.score(rule);
   Fixture g = f;
   g.options[1].w_d *= 1.2;
+  g.options[1].net_earnings_d *= 1.2; // the same share of a higher wage is kept
   EXPECT_GT(g.score(rule), base);
   g = f;
   g.options[1].N_rd *= 3;
@@ -78,8 +80,34 @@ TEST(PushPull, ScoreMatchesTheFormula) {
   const double expected =
       p["b_wage"] * std::log(d.w_d * d.fx_d / o.w_r) + p["b_unemp"] * (o.u_r - d.u_d) +
       p["b_network"] * std::log1p(p["k_network"] * d.N_rd / o.P_r) - p["b_cost"] * d.c_d / o.w_r -
-      p["b_dist"] * d.dist_km / 1000 + p["b_poverty"] * o.poverty_r + p["asc_foreign"];
+      p["b_dist"] * d.dist_km / 1000 + p["b_poverty"] * o.poverty_r + p["asc_foreign"] +
+      p["b_policy"] * std::log(0.8);
   EXPECT_NEAR(f.score(rule), expected, 1e-12);
+}
+
+// MODEL.md §5: taxes, permits, legality and expulsion reach push–pull through the policy term,
+// and the regime's entry costs through c_d; b_policy = 0 leaves the gross-wage form.
+TEST(PushPull, PolicyTermLowersTheScoreAsLessOfTheWageIsKept) {
+  auto p = defaults();
+  Fixture f;
+  const double wage = f.options[1].w_d * f.options[1].fx_d;
+  const PushPull rule(p);
+  const double at80 = f.score(rule);
+  f.options[1].net_earnings_d = 0.5 * wage; // a dearer patent, or stricter detection
+  EXPECT_NEAR(at80 - f.score(rule), p["b_policy"] * std::log(0.8 / 0.5), 1e-12);
+  f.options[1].net_earnings_d = 0; // all of it taken: a floor, not -inf
+  EXPECT_TRUE(std::isfinite(f.score(rule)));
+  p["b_policy"] = 0;
+  const PushPull gross(p);
+  f.options[1].net_earnings_d = 0.5 * wage;
+  const double a = f.score(gross);
+  f.options[1].net_earnings_d = 0.9 * wage;
+  EXPECT_EQ(a, f.score(gross));
+  // internal moves have no policy term
+  f.options[1].foreign = false;
+  const double internal = f.score(rule);
+  f.options[1].net_earnings_d = 0.1 * wage;
+  EXPECT_EQ(internal, f.score(rule));
 }
 
 TEST(PushPull, NoDifferentialLeavesOnlyTheConstants) {
@@ -94,6 +122,7 @@ TEST(PushPull, NoDifferentialLeavesOnlyTheConstants) {
   d.c_d = 0;
   d.dist_km = 0;
   d.N_rd = 0;
+  d.net_earnings_d = d.w_d; // keeps the whole wage
   EXPECT_DOUBLE_EQ(f.score(rule), p["asc_foreign"]);
 }
 

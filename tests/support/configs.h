@@ -99,6 +99,7 @@ inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int month
   ht.params = {{"b_ht", 20.0},
                {"horizon_months", 24},
                {"discount_monthly", 0.99},
+               {"remittance_view", 0.0},
                {"asc_internal", 0.0},
                {"asc_foreign", 0.0}};
   c.decision.rules.push_back(ht);
