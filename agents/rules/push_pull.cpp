@@ -54,8 +54,7 @@ PushPull::PushPull(const sim::Params& p)
       k_network_(p.at("k_network")), b_cost_(p.at("b_cost")), b_dist_(p.at("b_dist")),
       b_poverty_(p.at("b_poverty")), b_land_(p.at("b_land")), land_need_ha_(p.at("land_need_ha")),
       b_farm_(p.at("b_farm")), b_away_(p.at("b_away")), b_policy_(p.at("b_policy")),
-      asc_internal_(p.at("asc_internal")),
-      asc_foreign_(p.at("asc_foreign")) {}
+      asc_internal_(p.at("asc_internal")), asc_foreign_(p.at("asc_foreign")) {}
 
 void PushPull::score_region(const sim::RegionContext& ctx, std::span<double> s) const {
   const auto& o = ctx.origin;

@@ -334,7 +334,7 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
         for (int k = 0; k < sim::N_REGIMES; ++k) {
           const char* name = sim::REGIME_NAMES[static_cast<std::size_t>(k)];
           Node* section = at_mut(*own, name);
-          if (section == nullptr) continue;
+          if (section == nullptr || !section->is_map() || section->map.empty()) continue;
           auto& rc = dc.regime_params[static_cast<std::size_t>(k)];
           rc = cfg.regimes[static_cast<std::size_t>(k)];
           read_regime(*section, std::string("destinations[].regime_params.") + name,

@@ -100,6 +100,12 @@ const std::vector<Section>& sections() {
        "`regimes` (MODEL.md §6: Russia's and Kazakhstan's patents differ). A section per "
        "regime, each key optional and a <series>, as under `regimes`; a key left out is the "
        "shared value. Example: `regime_params: {pre_eaeu: {permit_cost_som: 1500}}`."},
+      {"destinations[].regime_params.pre_eaeu", "destinations[].regime_params.pre_eaeu",
+       "The pre_eaeu regime at this destination: the keys of regimes.pre_eaeu."},
+      {"destinations[].regime_params.eaeu", "destinations[].regime_params.eaeu",
+       "The eaeu regime at this destination: the keys of regimes.eaeu."},
+      {"destinations[].regime_params.visa", "destinations[].regime_params.visa",
+       "The visa regime at this destination: the keys of regimes.visa."},
       {"regimes", "regimes",
        "Entry regimes (MODEL.md §2, §6): what legal status costs and how likely it is. Each "
        "destination names the regime in force in each month (destinations[].regimes); the "

@@ -27,15 +27,15 @@ struct OptionView {
   double dist_km = 0; // great-circle distance from the origin
   double N_rd = 0;    // persons from the origin currently at d (full scale)
   double fee_d = 0;   // remittance fee (fraction)
-  double detect_d = 0;       // monthly detection probability of an illegal migrant
-  double legal_d = 1;        // share of arrivals with legal status (the regime in force)
-  double net_legal_d = 0;    // som per month an employed legal migrant keeps (tax, permit paid)
-  double net_illegal_d = 0;  // som per month an employed illegal migrant keeps (no tax, permit)
+  double detect_d = 0;      // monthly detection probability of an illegal migrant
+  double legal_d = 1;       // share of arrivals with legal status (the regime in force)
+  double net_legal_d = 0;   // som per month an employed legal migrant keeps (tax, permit paid)
+  double net_illegal_d = 0; // som per month an employed illegal migrant keeps (no tax, permit)
   //! Som per month an employed arrival can expect to keep over its first year: legal_d ·
   //! net_legal_d + (1 − legal_d) · net_illegal_d · S, with S = (1 − (1 − detect_d)^12) /
   //! (12·detect_d) the mean chance that an illegal migrant is not yet expelled (and banned).
   double net_earnings_d = 0;
-  double m_d = 0;            // share of net earnings remitted
+  double m_d = 0; // share of net earnings remitted
   double sigma2_d =
       0; // relative variance of a migrant's remittances (unemployment, expulsion, exchange rate)
   double corr_rd = 0; // correlation of the destination's risk with the origin's income shocks

@@ -71,7 +71,7 @@ struct RegimeConfig {
   Series legalise_monthly =
       Series::constant(0); // probability an illegal migrant regularises in a month
   Series entry_cost_som = Series::constant(0); // documents, exam, registration: som, once
-  double prepaid_months = 0; // months of the permit paid before the first wage
+  double prepaid_months = 0;                   // months of the permit paid before the first wage
   //! How the share who go legal falls with the permit's weight in the after-tax wage:
   //! legal = legal_share · (1 − permit / ((1 − tax)·wage))^elasticity (0: it does not).
   double legal_cost_elasticity = 0;
@@ -82,8 +82,8 @@ struct RegimeConfig {
     const double share = legal_share.at(m);
     if (legal_cost_elasticity == 0) return share;
     const double after_tax = (1.0 - income_tax.at(m)) * wage_som;
-    const double kept = after_tax > 0 ? std::clamp(1.0 - permit_cost_som.at(m) / after_tax, 0.0, 1.0)
-                                      : 0.0;
+    const double kept =
+        after_tax > 0 ? std::clamp(1.0 - permit_cost_som.at(m) / after_tax, 0.0, 1.0) : 0.0;
     return share * std::pow(kept, legal_cost_elasticity);
   }
   //! What going legal costs before the first wage: documents, exam, registration, and the
@@ -116,7 +116,7 @@ struct DestinationConfig {
   //! the shared `regimes` values with the destination's keys in their place (the loader
   //! resolves them). Empty: the shared values (RunConfig::regime_config).
   std::array<std::optional<RegimeConfig>, N_REGIMES> regime_params{};
-  double attractiveness = 0;     // constant added to this destination's score by every rule
+  double attractiveness = 0;    // constant added to this destination's score by every rule
   double initial_stock = 0;     // persons from the country already there at time.start (full scale)
   double fx_volatility = 0.1;   // sd of the som value of a month's wage there (fraction)
   double shock_correlation = 0; // correlation of its risk with the origin's income shocks

@@ -581,7 +581,8 @@ class PushPullPy:
                            "asc_internal": (-1.0, -50, 50), "asc_foreign": (0.0, -50, 50),
                            # the household part's, accepted so that scenarios load; must be 0
                            "b_land": (0.5, 0, 20), "land_need_ha": (0.5, 0, 100),
-                           "b_farm": (0.2, 0, 20), "b_away": (0.0, 0, 20)}}
+                           "b_farm": (0.2, 0, 20), "b_away": (0.0, 0, 20),
+                           "b_policy": (1.0, 0, 20)}}
 
     def __init__(self, **p):
         if p["b_land"] or p["b_farm"] or p["b_away"]:
@@ -593,6 +594,7 @@ class PushPullPy:
         p, o = self.p, ctx.origin
         w, fx, u, c = ctx.w_d.tolist(), ctx.fx_d.tolist(), ctx.u_d.tolist(), ctx.c_d.tolist()
         n_rd, dist, asc = ctx.N_rd.tolist(), ctx.dist_km.tolist(), ctx.asc_d.tolist()
+        kept = ctx.net_earnings_d.tolist()
         s = [0.0] * len(w)
         for i in range(1, len(s)):
             if not ctx.available[i]:
@@ -602,6 +604,9 @@ class PushPullPy:
                     + p["b_network"] * network - p["b_cost"] * c[i] / o.w_r
                     - p["b_dist"] * dist[i] / 1000.0 + p["b_poverty"] * o.poverty_r
                     + (p["asc_foreign"] if ctx.foreign[i] else p["asc_internal"]) + asc[i])
+            if ctx.foreign[i] and p["b_policy"] != 0:  # the policy term abroad
+                wage = w[i] * fx[i]
+                s[i] += p["b_policy"] * math.log(max(kept[i], 1e-6 * wage) / wage)
         return s
 
 

@@ -36,7 +36,11 @@ Claims (MODEL.md claims and §10; the briefs of issues #4 and #12):
              (stock abroad in its last year over the year before it starts) below 0.8, while
              base stays above it over the same years.
   optimistic   more returns and more returnee businesses than base.
-  no_eaeu    fewer legal migrants and more expulsions than base.
+  no_eaeu    fewer legal migrants, more expulsions and fewer departures to Russia and
+             Kazakhstan than base (EAEU accession raises departures to EAEU destinations).
+  levers     (issue #15, from 2020) a patent twice as dear (on no_eaeu, which keeps it): fewer
+             legal migrants and a larger illegal share; a Russian wage 20% lower: fewer
+             departures and more returns.
   policies   remittance_fee_cut: more remittances; south_jobs: fewer leave the south;
              return_grant: more returns; predeparture_training: larger stock abroad.
   macro signs (same seed, one change): Russian wage +10%, som devaluation 10%, Kyrgyz wages
@@ -140,11 +144,11 @@ def mean_sd_se(values):
 # ---------------------------------------------------------------- runs
 
 
-def write_variant(name, body):
-    """A small variant file of base.yaml written by the test (absolute csv paths)."""
+def write_variant(name, body, of="base.yaml"):
+    """A small variant file of `of` (base.yaml) written by the test (absolute csv paths)."""
     path = os.path.join(d, f"{name}.yaml")
     with open(path, "w") as f:
-        f.write(f"name: {name}\nbase: {os.path.join(KG, 'base.yaml')}\n{body}")
+        f.write(f"name: {name}\nbase: {os.path.join(KG, of)}\n{body}")
     return path
 
 
@@ -173,10 +177,22 @@ MACRO = {
         f"  - id: {r}\n    farm_income_som_per_ha: {{values: {{2010: 3000}}, growth_after_pct: 5.0, factor: 1.1}}\n"
         for r in REGIONS)),
 }
+# Lever signs (issue #15), each change from 2020-01 (the series before it are base's):
+# - a Russian wage 20% lower from 2020 (the same data and growth, factor 0.8);
+# - the patent (pre-EAEU, so on no_eaeu, where Russia and Kazakhstan keep it) twice as dear
+#   from 2020 (5,000 -> 10,000 som a month), against no_eaeu itself.
+LEVERS = {
+    "ru_wage_cut20": write_variant("ru_wage_cut20", "destinations:\n  - id: russia\n    wage_local: "
+                                   + csv_series("external_series.csv", "russia", "wage_avg_nominal_month", 5.0, 0.8)[:-1]
+                                   + ", from: 2020-01}\n"),
+    "patent_dear": write_variant("patent_dear", "regimes:\n  pre_eaeu:\n    permit_cost_som: "
+                                 "{from: 2020-01, values: {2020-01: 10000}}\n", of="no_eaeu.yaml"),
+}
 SCENARIOS = {name: os.path.join(KG, f"{name}.yaml") for name in
              ["base", "pessimistic", "optimistic", "no_eaeu", "remittance_fee_cut", "south_jobs",
               "return_grant", "predeparture_training"]}
 SCENARIOS.update(MACRO)
+SCENARIOS.update(LEVERS)
 
 # Internal migration is a thin flow (measured at scale 0.01: a region's net 2013-2015 has a
 # seed-to-seed sd of 400-1800 persons, of the order of the nets themselves), so base also
@@ -487,6 +503,15 @@ rate = [mean_sd_se([total(n, s, "returns", CRISIS, dest=FOREIGN)
                     / total(n, s, "stock", CRISIS, dest=FOREIGN, reduce="mean") for s in SEEDS])[0]
         for n in ("base", "pessimistic")]
 print(f"  (returns per migrant abroad over the crisis: base {rate[0]:.4f}, pessimistic {rate[1]:.4f})")
+# Where the crisis's smaller stock comes from: the stock abroad at the end of 2024 less base's
+# is (departures - returns - expulsions) of pessimistic less base's, summed over 2020-2024 (the
+# two are identical before 2020). The share from returns is -(returns difference) over that.
+flows = {k: np.mean([total("pessimistic", s, k, CRISIS, dest=FOREIGN) - total("base", s, k, CRISIS, dest=FOREIGN)
+                     for s in SEEDS]) for k in ("departures", "returns", "expulsions")}
+fall = flows["departures"] - flows["returns"] - flows["expulsions"]
+print(f"  (stock abroad, pessimistic less base, from the flows of {span(CRISIS)}: {fall:+,.0f}; from fewer "
+      f"departures {flows['departures'] / fall:.0%}, from returns {-flows['returns'] / fall:+.0%}, "
+      f"from expulsions {-flows['expulsions'] / fall:+.0%})")
 
 # ---------------------------------------------------------------- optimistic
 
@@ -505,6 +530,27 @@ paired_claim(f"no_eaeu: fewer legal migrants abroad than base {span(AFTER_ACCESS
              lambda n, s: legal_stock(n, s, AFTER_ACCESSION), "no_eaeu", -1)
 paired_claim(f"no_eaeu: more expulsions than base {span(AFTER_ACCESSION)}",
              lambda n, s: total(n, s, "expulsions", AFTER_ACCESSION, dest=FOREIGN), "no_eaeu", +1)
+
+paired_claim(f"no_eaeu: fewer departures to the EAEU destinations (Russia, Kazakhstan) than base "
+             f"{span(AFTER_ACCESSION)}",
+             lambda n, s: total(n, s, "departures", AFTER_ACCESSION, dest=["russia", "kazakhstan"]),
+             "no_eaeu", -1)
+
+# ---------------------------------------------------------------- lever signs (from 2020)
+
+paired_claim(f"patent twice as dear (no_eaeu): fewer legal migrants abroad {span(POLICY)}",
+             lambda n, s: legal_stock(n, s, POLICY), "patent_dear", -1, base="no_eaeu")
+paired_claim(f"patent twice as dear (no_eaeu): a larger illegal share of the stock abroad {span(POLICY)}",
+             lambda n, s: 1.0 - legal_stock(n, s, POLICY)
+             / total(n, s, "stock", POLICY, dest=FOREIGN, reduce="mean"), "patent_dear", +1, base="no_eaeu")
+paired_claim(f"Russian wage 20% lower: fewer departures abroad {span(POLICY)}",
+             lambda n, s: total(n, s, "departures", POLICY, dest=FOREIGN), "ru_wage_cut20", -1)
+paired_claim(f"Russian wage 20% lower: more returns {span(POLICY)}",
+             lambda n, s: total(n, s, "returns", POLICY, dest=FOREIGN), "ru_wage_cut20", +1)
+# Theory signs the hazard: returns per migrant abroad (the count also moves with the stock).
+paired_claim(f"Russian wage 20% lower: more returns per migrant abroad {span(POLICY)}",
+             lambda n, s: total(n, s, "returns", POLICY, dest=FOREIGN)
+             / total(n, s, "stock", POLICY, dest=FOREIGN, reduce="mean"), "ru_wage_cut20", +1)
 
 # ---------------------------------------------------------------- policy variants (from 2020)
 

@@ -96,12 +96,8 @@ inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int month
   c.decision.rules.clear();
   sim::RuleSpec ht;
   ht.rule = "harris_todaro";
-  ht.params = {{"b_ht", 20.0},
-               {"horizon_months", 24},
-               {"discount_monthly", 0.99},
-               {"remittance_view", 0.0},
-               {"asc_internal", 0.0},
-               {"asc_foreign", 0.0}};
+  ht.params = {{"b_ht", 20.0},           {"horizon_months", 24}, {"discount_monthly", 0.99},
+               {"remittance_view", 0.0}, {"asc_internal", 0.0},  {"asc_foreign", 0.0}};
   c.decision.rules.push_back(ht);
   // A strong response (b_ht = 20 per month of home wage over a 24-month horizon) makes the
   // logit noise negligible, so flows stop where the expected wages meet, as in the theory.
@@ -142,6 +138,23 @@ inline sim::RunConfig every_feature_config(const sim::Registries& reg, const std
   for (std::size_t d = 0; d < c.destinations.size(); ++d)
     c.destinations[d].initial_stock = initial_share[d] * persons;
   c.output.trajectories_sample = 0.02;
+  // Costs and legality by regime (issue #15): entry costs and a prepaid permit, legality
+  // deterred by the permit's weight, one destination with its own pre-EAEU permit, and
+  // Harris–Todaro half in the household's view (remittances net of fees).
+  auto& pre = c.regimes[static_cast<std::size_t>(sim::Regime::pre_eaeu)];
+  pre.permit_cost_som = sim::Series::constant(1500);
+  pre.entry_cost_som = sim::Series::constant(4000);
+  pre.prepaid_months = 1;
+  pre.legal_cost_elasticity = 1.5;
+  c.regimes[static_cast<std::size_t>(sim::Regime::eaeu)].entry_cost_som =
+      sim::Series::constant(2000);
+  if (c.destinations.size() > 1) {
+    sim::RegimeConfig own = pre;
+    own.permit_cost_som = sim::Series::constant(600);
+    c.destinations[1].regime_params[static_cast<std::size_t>(sim::Regime::pre_eaeu)] = own;
+  }
+  for (auto& rule : c.decision.rules)
+    if (rule.rule == "harris_todaro") rule.params["remittance_view"] = 0.5;
   return c;
 }
 

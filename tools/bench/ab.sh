@@ -7,6 +7,10 @@
 #
 #   tools/bench/ab.sh OLD_BIN NEW_BIN [--repeat 5] [--threads 2] [--set key=value]...
 #                     [SCENARIO.yaml ...]      (default: the Kyrgyz base and all_rules, full country)
+#
+# OLD.yaml::NEW.yaml runs the old binary on OLD.yaml and the new one on NEW.yaml: a change that
+# adds scenario keys (which an old binary rejects) is compared on the scenario each reads, e.g.
+# the scenario files of a `git worktree` of the old commit.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OLD=${1:?usage: ab.sh OLD_BIN NEW_BIN [options] [scenarios]}
@@ -29,12 +33,15 @@ work=$(mktemp -d /tmp/kochmon-ab.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 for s in "${SCENARIOS[@]}"; do
-  name=$(basename "$s" .yaml)
+  s_old=${s%%::*}
+  s_new=${s##*::}
+  name=$(basename "$s_new" .yaml)
   for ((i = 1; i <= REPEAT; ++i)); do
     for which in old new; do
       bin=$OLD
-      [[ $which == new ]] && bin=$NEW
-      /usr/bin/time -f '%e %U %S' -o "$work/t" "$bin" run "$s" -q --threads "$THREADS" \
+      scenario=$s_old
+      [[ $which == new ]] && bin=$NEW && scenario=$s_new
+      /usr/bin/time -f '%e %U %S' -o "$work/t" "$bin" run "$scenario" -q --threads "$THREADS" \
         "${SETS[@]}" -o "$work/$name-$which.h5"
       read -r wall user sys <"$work/t"
       echo "$wall $(echo "$user + $sys" | bc)" >>"$work/$name-$which.times"

@@ -154,6 +154,8 @@ py::object region_context(const sim::RegionContext& ctx) {
   kw["fee_d"] = field(&V::fee_d);
   kw["detect_d"] = field(&V::detect_d);
   kw["legal_d"] = field(&V::legal_d);
+  kw["net_legal_d"] = field(&V::net_legal_d);
+  kw["net_illegal_d"] = field(&V::net_illegal_d);
   kw["net_earnings_d"] = field(&V::net_earnings_d);
   kw["m_d"] = field(&V::m_d);
   kw["sigma2_d"] = field(&V::sigma2_d);

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -355,6 +356,43 @@ TEST(LoadScenario, DestinationDefaults) {
   EXPECT_DOUBLE_EQ(d.fx_volatility, 0.1);
   EXPECT_DOUBLE_EQ(d.shock_correlation, 0);
   EXPECT_THAT(c.resolved_yaml, HasSubstr("    regimes:\n      - from: 1000-01\n"));
+}
+
+// Regime parameters by destination (issue #15): a destination's regime_params replace the
+// shared regimes.<regime> keys they name and keep the others; other destinations and regimes
+// keep the shared values.
+TEST(LoadScenario, RegimeParamsOverrideTheSharedValuesKeyByKey) {
+  TempDir dir("regime_params");
+  LoadOptions options;
+  options.overrides = {
+      "currencies.per_usd.rub=30",
+      "regimes.pre_eaeu={legal_share: 0.6, permit_cost_som: 2000, entry_cost_som: 5000, "
+      "prepaid_months: 1, legal_cost_elasticity: 1.5}",
+      "destinations=[{id: russia, currency: rub, lat: 55, lon: 37, wage_local: 20000, "
+      "unemployment: 0.05, cost_som: 1000, regimes: [{from: 2000-01, regime: pre_eaeu}]}, "
+      "{id: kazakhstan, currency: rub, lat: 43, lon: 76, wage_local: 15000, unemployment: "
+      "0.05, cost_som: 500, regimes: [{from: 2000-01, regime: pre_eaeu}], regime_params: "
+      "{pre_eaeu: {permit_cost_som: 800, prepaid_months: 0}}}]"};
+  const sim::RunConfig c = load_scenario(dir.write("s.yaml", SMALL), fake_registries(), options);
+  ASSERT_EQ(c.destinations.size(), 2u);
+  const sim::Month m = c.start;
+  const auto& shared = c.regime_config(0, m);
+  const auto& own = c.regime_config(1, m);
+  EXPECT_EQ(&shared, &c.regimes[0]); // Russia: the shared section itself
+  EXPECT_FALSE(c.destinations[0].regime_params[0].has_value());
+  EXPECT_DOUBLE_EQ(shared.permit_cost_som.at(m), 2000);
+  EXPECT_DOUBLE_EQ(own.permit_cost_som.at(m), 800); // Kazakhstan's own
+  EXPECT_DOUBLE_EQ(own.prepaid_months, 0);
+  EXPECT_DOUBLE_EQ(own.legal_share.at(m), 0.6); // the rest: the shared values
+  EXPECT_DOUBLE_EQ(own.entry_cost_som.at(m), 5000);
+  EXPECT_DOUBLE_EQ(own.legal_cost_elasticity, 1.5);
+  EXPECT_DOUBLE_EQ(shared.entry_cost_at(m), 5000 + 2000);
+  EXPECT_DOUBLE_EQ(own.entry_cost_at(m), 5000);
+  // legal = 0.6 · (1 − permit / ((1 − tax)·wage))^1.5, tax 0.13 by default
+  EXPECT_NEAR(shared.legal_share_at(m, 30000), 0.6 * std::pow(1 - 2000 / (0.87 * 30000), 1.5),
+              1e-15);
+  EXPECT_DOUBLE_EQ(shared.legal_share_at(m, 1000), 0.0); // the permit takes the whole wage
+  EXPECT_THAT(c.resolved_yaml, HasSubstr("regime_params:\n      pre_eaeu:\n"));
 }
 
 TEST(LoadScenario, BanSharesMaySumBelowOne) {

@@ -825,7 +825,8 @@ def register_rule(cls):
     ("YYYY-MM"), step, origin (region, w_r, u_r, p_r, P_r, poverty_r, income_mean_r,
     land_ha_mean, sigma2_r) and one read-only numpy array per option field (index 0 is stay,
     1 + d destination d): foreign, available, urban, w_d, fx_d, u_d, p_d, c_d, dist_km, N_rd,
-    fee_d, detect_d, legal_d, net_earnings_d, m_d, sigma2_d, corr_rd, asc_d (sim/api/
+    fee_d, detect_d, legal_d, net_legal_d, net_illegal_d, net_earnings_d, m_d, sigma2_d,
+    corr_rd, asc_d (sim/api/
     decision_context.h). It returns one score per option (stay's conventionally 0; scores of
     unavailable options are ignored). The rule has no household part.
 
