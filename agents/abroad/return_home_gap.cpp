@@ -34,7 +34,8 @@ sim::PluginInfo ReturnHomeGap::info() {
                "earnings abroad (capped at 1: abroad paying no more than home gives all of it)."},
               {"fall_effect", 0.2, 0, 10, "1/month",
                "Extra hazard per unit relative fall of the som wage w_d·fx_d below its mean over "
-               "the previous 36 months."},
+               "the previous 36 months at this month's home prices (currencies.cpi): a fall "
+               "of purchasing power at home."},
               {"grant_effect", 0.005, 0, 1, "1/month",
                "Extra hazard per month of the income gap y_d − y_r that the return grant pays "
                "(at most 12 months)."},

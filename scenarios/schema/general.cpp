@@ -313,7 +313,8 @@ std::vector<Key> general_keys() {
        .range = closed(0, 10),
        .unit = "1/month",
        .meaning = "Extra return hazard per unit relative fall of the destination wage in som "
-                  "below its mean over the last 12 months (an exchange-rate crisis)."},
+                  "below its mean over the last 12 months at this month's home prices "
+                  "(currencies.cpi): an exchange-rate crisis, or inflation at home."},
       {.path = "abroad.return_grant_som",
        .type = Type::series,
        .default_value = "0",

@@ -31,12 +31,14 @@ struct AbroadContext {
   Month month;
   int step = 0;
   int n_regions = 0, n_destinations = 0;
-  std::span<const double> w_r;             // R: average wage at home, som/month
-  std::span<const double> u_r;             // R: unemployment rate at home (endogenous if urban)
-  std::span<const double> w_d;             // D: wage at the destination, local currency/month
-  std::span<const double> fx_d;            // D: som per unit of the local currency
-  std::span<const double> u_d;             // D: unemployment rate at the destination
-  std::span<const double> wage_som_mean12; // D: mean of w_d·fx_d over the previous 12 months
+  std::span<const double> w_r;  // R: average wage at home, som/month
+  std::span<const double> u_r;  // R: unemployment rate at home (endogenous if urban)
+  std::span<const double> w_d;  // D: wage at the destination, local currency/month
+  std::span<const double> fx_d; // D: som per unit of the local currency
+  std::span<const double> u_d;  // D: unemployment rate at the destination
+  //! D: mean of w_d·fx_d over the previous 12 months, at this month's home prices (each month's
+  //! som wage × P_now / P_then): comparing w_d·fx_d with it compares purchasing power at home.
+  std::span<const double> wage_som_mean12;
   std::span<const double> N_rd; // R × D: members of region r away at d (last month, persons)
   std::span<const double> P_r;  // R: persons at home (last month)
   double grant_som = 0;         // the return grant this month, som
@@ -45,7 +47,7 @@ struct AbroadContext {
   double price_level = 1;
   std::span<const double> net_som_d;       // D: net monthly wage of an employed member at d, som
                                            //    (tax and permit weighted by the share legal)
-  std::span<const double> wage_som_mean36; // D: mean of w_d·fx_d over the previous 36 months
+  std::span<const double> wage_som_mean36; // D: as wage_som_mean12, over 36 months
 };
 
 //! The return hazard of a member abroad: table[(r·D + d)·RETURN_CLASSES + class], the monthly

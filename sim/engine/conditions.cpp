@@ -63,9 +63,13 @@ void Simulation::Impl::prepare() {
       fr.legalise_d[d] = rc.legalise_monthly.at(m);
       fr.env.c_d[d] += fr.legal_share_d[d] * rc.entry_cost_at(m);
     }
-    double mean12 = 0.0, mean36 = 0.0; // the som value of the wage over the last 12, 36 months
+    // The som value of the wage over the last 12 and 36 months, at this month's home prices:
+    // a return hazard that compares the wage with its past compares purchasing power at home
+    // (without a CPI the factor is exactly 1).
+    double mean12 = 0.0, mean36 = 0.0;
     for (int k = 1; k <= 36; ++k) {
-      const double w = world.wage_som(static_cast<int>(d), m + (-k));
+      const double w = world.wage_som(static_cast<int>(d), m + (-k)) *
+                       (fr.env.price_level / world.price_level(m + (-k)));
       if (k <= 12) mean12 += w;
       mean36 += w;
     }

@@ -133,6 +133,20 @@ inline sim::RunConfig country_config(const sim::Registries& reg, const CountryOp
     c.output.trajectories_sample = 0.01;
     c.abroad.training_share = Series::constant(0.2);
     c.abroad.return_grant_som = Series::constant(5000);
+    // Costs and legality by regime (issue #15): entry costs and a prepaid permit, legality
+    // deterred by the permit's weight, one destination with its own pre-EAEU permit, and
+    // Harris–Todaro half in the household's view (remittances net of fees).
+    auto& pre = c.regimes[static_cast<std::size_t>(sim::Regime::pre_eaeu)];
+    pre.permit_cost_som = Series::constant(1500);
+    pre.entry_cost_som = Series::constant(4000);
+    pre.prepaid_months = 1;
+    pre.legal_cost_elasticity = 1.5;
+    c.regimes[static_cast<std::size_t>(sim::Regime::eaeu)].entry_cost_som = Series::constant(2000);
+    sim::RegimeConfig own = pre;
+    own.permit_cost_som = Series::constant(600);
+    c.destinations[1].regime_params[static_cast<std::size_t>(sim::Regime::pre_eaeu)] = own;
+    for (auto& rule : c.decision.rules)
+      if (rule.rule == "harris_todaro") rule.params["remittance_view"] = 0.5;
   }
   return c;
 }

@@ -138,23 +138,6 @@ inline sim::RunConfig every_feature_config(const sim::Registries& reg, const std
   for (std::size_t d = 0; d < c.destinations.size(); ++d)
     c.destinations[d].initial_stock = initial_share[d] * persons;
   c.output.trajectories_sample = 0.02;
-  // Costs and legality by regime (issue #15): entry costs and a prepaid permit, legality
-  // deterred by the permit's weight, one destination with its own pre-EAEU permit, and
-  // Harris–Todaro half in the household's view (remittances net of fees).
-  auto& pre = c.regimes[static_cast<std::size_t>(sim::Regime::pre_eaeu)];
-  pre.permit_cost_som = sim::Series::constant(1500);
-  pre.entry_cost_som = sim::Series::constant(4000);
-  pre.prepaid_months = 1;
-  pre.legal_cost_elasticity = 1.5;
-  c.regimes[static_cast<std::size_t>(sim::Regime::eaeu)].entry_cost_som =
-      sim::Series::constant(2000);
-  if (c.destinations.size() > 1) {
-    sim::RegimeConfig own = pre;
-    own.permit_cost_som = sim::Series::constant(600);
-    c.destinations[1].regime_params[static_cast<std::size_t>(sim::Regime::pre_eaeu)] = own;
-  }
-  for (auto& rule : c.decision.rules)
-    if (rule.rule == "harris_todaro") rule.params["remittance_view"] = 0.5;
   return c;
 }
 
