@@ -132,18 +132,17 @@ void check_rule_indices(const Node& decision, LoadContext& ctx) {
 // have every key, their defaults filled in; a destination's regime_params only those it sets).
 void read_regime(Node& section, const std::string& pattern, const std::string& shown,
                  LoadContext& ctx, sim::RegimeConfig& rc) {
+  const auto has = [&](const char* key) { return at_mut(section, key) != nullptr; };
   const auto take = [&](const char* key, sim::Series& into) {
-    if (section.is_map() && at_mut(section, key) != nullptr)
-      into = series(section, key, pattern, shown, ctx);
+    if (has(key)) into = series(section, key, pattern, shown, ctx);
   };
   take("legal_share", rc.legal_share);
   take("permit_cost_som", rc.permit_cost_som);
   take("income_tax", rc.income_tax);
   take("legalise_monthly", rc.legalise_monthly);
   take("entry_cost_som", rc.entry_cost_som);
-  if (section.is_map() && at_mut(section, "prepaid_months") != nullptr)
-    rc.prepaid_months = num(section, "prepaid_months");
-  if (section.is_map() && at_mut(section, "legal_cost_elasticity") != nullptr)
+  if (has("prepaid_months")) rc.prepaid_months = num(section, "prepaid_months");
+  if (has("legal_cost_elasticity"))
     rc.legal_cost_elasticity = num(section, "legal_cost_elasticity");
 }
 

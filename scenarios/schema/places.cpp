@@ -5,6 +5,7 @@
 #include <string>
 
 #include "scenarios/schema/schema.h"
+#include "sim/api/run_config.h"
 
 namespace kochmon::scenarios::schema {
 
@@ -320,12 +321,11 @@ std::vector<Key> one_regime(const std::string& prefix, const RegimeDefaults& d, 
   };
 }
 
-const std::array<RegimeDefaults, 3> REGIME_DEFAULTS = {{
+const std::array<RegimeDefaults, sim::N_REGIMES> REGIME_DEFAULTS = {{
     {"0.6", "4000", "0.13", "0.01"}, // pre_eaeu
     {"0.9", "0", "0.13", "0.1"},     // eaeu
     {"0.8", "0", "0.2", "0"},        // visa
 }};
-constexpr std::array<std::string_view, 3> REGIMES = {"pre_eaeu", "eaeu", "visa"};
 
 } // namespace
 
@@ -343,13 +343,13 @@ std::vector<Key> regime_keys() {
        .meaning = "This destination's own values of regime parameters, by regime; any key left "
                   "out is the shared one under regimes."},
   };
-  for (std::size_t r = 0; r < REGIMES.size(); ++r) {
-    const std::string name(REGIMES[r]);
+  for (std::size_t r = 0; r < sim::REGIME_NAMES.size(); ++r) {
+    const std::string name(sim::REGIME_NAMES[r]);
     auto shared = one_regime("regimes." + name, REGIME_DEFAULTS[r], false);
     out.insert(out.end(), shared.begin(), shared.end());
   }
-  for (std::size_t r = 0; r < REGIMES.size(); ++r) {
-    const std::string name(REGIMES[r]);
+  for (std::size_t r = 0; r < sim::REGIME_NAMES.size(); ++r) {
+    const std::string name(sim::REGIME_NAMES[r]);
     out.push_back({.path = keep("destinations[].regime_params." + name),
                    .type = Type::section,
                    .meaning = keep("The " + name + " regime at this destination.")});

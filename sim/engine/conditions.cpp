@@ -1,6 +1,7 @@
 // The conditions of the month: the month frame (month_frame.h) and the per-step tables.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <tbb/parallel_for.h>
@@ -46,6 +47,10 @@ void Simulation::Impl::prepare() {
     fr.env.u_r[r] = fr.u_eff[r];
     fr.env.u_d[r] = fr.u_eff[r];
   }
+  // Home prices now against each of the last 36 months (the same for every destination).
+  std::array<double, 36> price_ratio;
+  for (int k = 1; k <= 36; ++k)
+    price_ratio[static_cast<std::size_t>(k - 1)] = fr.env.price_level / world.price_level(m + (-k));
   // Regimes in force: who goes legal, what legality costs before the first wage (part of the
   // cost of going), and what a migrant keeps of a wage.
   for (std::size_t d = 0; d < uD; ++d) {
@@ -69,22 +74,23 @@ void Simulation::Impl::prepare() {
     double mean12 = 0.0, mean36 = 0.0;
     for (int k = 1; k <= 36; ++k) {
       const double w = world.wage_som(static_cast<int>(d), m + (-k)) *
-                       (fr.env.price_level / world.price_level(m + (-k)));
+                       price_ratio[static_cast<std::size_t>(k - 1)];
       if (k <= 12) mean12 += w;
       mean36 += w;
     }
     fr.wage_som_mean12[d] = mean12 / 12.0;
     fr.wage_som_mean36[d] = mean36 / 36.0;
     fr.net_expected_d[d] = net_wage_som(som_wage, fr.legal_share_d[d], fr.tax_d[d], fr.permit_d[d]);
+    for (int legal = 0; legal < 2; ++legal)
+      fr.net_d[d * 2 + static_cast<std::size_t>(legal)] =
+          net_wage_som(som_wage, legal, fr.tax_d[d], fr.permit_d[d]);
     // What an arrival can expect to keep a month over its first year, legal or not: an illegal
     // migrant is still there in month k with probability (1 − q)^k (then expelled, and banned:
     // the gain ends), so its wage counts for the mean of that survival over 12 months.
     const double q = fr.env.detect_d[d];
-    fr.survive12_d[d] = q > 0 ? (1.0 - std::pow(1.0 - q, 12.0)) / (12.0 * q) : 1.0;
-    fr.earn_legal_d[d] = net_wage_som(som_wage, 1.0, fr.tax_d[d], fr.permit_d[d]);
-    fr.earn_illegal_d[d] = net_wage_som(som_wage, 0.0, fr.tax_d[d], fr.permit_d[d]);
-    fr.earn_d[d] = fr.legal_share_d[d] * fr.earn_legal_d[d] +
-                   (1.0 - fr.legal_share_d[d]) * fr.earn_illegal_d[d] * fr.survive12_d[d];
+    const double survive12 = q > 0 ? (1.0 - std::pow(1.0 - q, 12.0)) / (12.0 * q) : 1.0;
+    fr.earn_d[d] = fr.legal_share_d[d] * fr.net_d[d * 2 + 1] +
+                   (1.0 - fr.legal_share_d[d]) * fr.net_d[d * 2] * survive12;
   }
   // Bans: how well they are enforced (fingerprinting raises it), and amnesties this month.
   fr.amnesty_now = false;
@@ -146,8 +152,8 @@ void Simulation::Impl::prepare() {
       v.fee_d = fr.env.fee_d[ud];
       v.detect_d = fr.env.detect_d[ud];
       v.legal_d = fr.legal_share_d[ud];
-      v.net_legal_d = fr.earn_legal_d[ud];
-      v.net_illegal_d = fr.earn_illegal_d[ud];
+      v.net_legal_d = fr.net_d[ud * 2 + 1];
+      v.net_illegal_d = fr.net_d[ud * 2];
       v.net_earnings_d = fr.earn_d[ud];
       v.m_d = cfg.abroad.remit_share;
       double fx_vol = 0.0, corr = 0.0;
@@ -184,12 +190,6 @@ void Simulation::Impl::prepare_tables() {
   const auto& ab = cfg.abroad;
   const auto uR = static_cast<std::size_t>(R), uD = static_cast<std::size_t>(D);
   const double f = cfg.home_labour.job_finding_monthly;
-  for (std::size_t d = 0; d < uD; ++d) {
-    const double som_wage = fr.env.w_d[d] * fr.env.fx_d[d];
-    for (int legal = 0; legal < 2; ++legal)
-      fr.net_d[d * 2 + static_cast<std::size_t>(legal)] =
-          net_wage_som(som_wage, legal, fr.tax_d[d], fr.permit_d[d]);
-  }
   for (std::size_t r = 0; r < uR; ++r) {
     const double w_r = fr.env.w_r[r];
     const double u_r = fr.u_eff[r];

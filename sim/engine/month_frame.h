@@ -25,9 +25,9 @@ struct MonthFrame {
   std::vector<double> wage_som_mean12; // D: mean of w_d·fx_d over the last 12 months
   std::vector<double> wage_som_mean36; // D: the same over the last 36 months
   std::vector<double> net_expected_d;  // D: net wage of an employed migrant, legal-share weighted
-  // D: what an arrival keeps a month (som): legal, illegal, and over the first year with the
-  // risk of expulsion (survive12_d: an illegal migrant's mean survival over 12 months).
-  std::vector<double> earn_legal_d, earn_illegal_d, earn_d, survive12_d;
+  // D: what an arrival can expect to keep a month over its first year (som): net_d's legal
+  // and illegal wages, the illegal one weighted by the mean survival against expulsion.
+  std::vector<double> earn_d;
   std::vector<double> legal_share_d, permit_d, tax_d, legalise_d; // D, by the regime in force
   double training_share = 0, grant_som = 0, credit_som = 0, poverty_line = 0;
   double business_base = 0, business_savings_effect = 0, business_income_factor = 0;

@@ -82,8 +82,7 @@ Simulation::Impl::Impl(const RunConfig& c, World& w, const Registries& reg) : cf
   fr.wage_som_mean12.assign(uD, 0.0);
   fr.wage_som_mean36.assign(uD, 0.0);
   fr.net_expected_d.assign(uD, 0.0);
-  for (auto* v : {&fr.earn_legal_d, &fr.earn_illegal_d, &fr.earn_d, &fr.survive12_d})
-    v->assign(uD, 0.0);
+  fr.earn_d.assign(uD, 0.0);
   for (auto* v : {&fr.legal_share_d, &fr.permit_d, &fr.tax_d, &fr.legalise_d, &fr.enforcement_d,
                   &fr.amnesty_d})
     v->assign(uD, 0.0);

@@ -350,6 +350,18 @@ class _Progress:
             self.drawn = False
 
 
+def _scenario_for(scenario, seed, world):
+    """The Scenario a run simulates: `scenario` (a Scenario or a path) at `seed` (None: its own),
+    with `world`'s world_seed when a World is given (ValueError if it was drawn for another)."""
+    if not isinstance(scenario, Scenario):
+        scenario = Scenario.load(scenario)
+    if world is not None:
+        return world._for(scenario, seed)
+    if seed is not None and seed != scenario.seed:
+        return scenario.with_seed(seed)
+    return scenario
+
+
 def run(scenario, seed=None, threads=None, progress=True, world=None):
     """Runs a scenario in this process and returns its Results (nothing is written to disk).
 
@@ -365,12 +377,7 @@ def run(scenario, seed=None, threads=None, progress=True, world=None):
     (KeyboardInterrupt); no file is written. Same scenario and seed give bit-identical series
     to `kochmon run`. Raises InputError for a bad scenario.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = Scenario.load(scenario)
-    if world is not None:
-        scenario = world._for(scenario, seed)
-    elif seed is not None and seed != scenario.seed:
-        scenario = scenario.with_seed(seed)
+    scenario = _scenario_for(scenario, seed, world)
     callback, bar = None, None
     if callable(progress):
         callback = progress
@@ -623,12 +630,7 @@ class Simulation:
     def __init__(self, scenario, seed=None, threads=None, world=None):
         """Builds the world of `scenario` (a Scenario or a path), or copies `world` (a
         kochmon.World drawn for it); seed and world as in kochmon.run()."""
-        if not isinstance(scenario, Scenario):
-            scenario = Scenario.load(scenario)
-        if world is not None:
-            scenario = world._for(scenario, seed)
-        elif seed is not None and seed != scenario.seed:
-            scenario = scenario.with_seed(seed)
+        scenario = _scenario_for(scenario, seed, world)
         self.scenario = scenario  #: the Scenario simulated (None after resume())
         self._stepper = _kochmon.Stepper(scenario._config, int(threads or 0),
                                          None if world is None else world._data)
