@@ -275,6 +275,7 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
         rc.attractiveness = num(r, "attractiveness");
         rc.internal_exit = num(r, "internal_exit");
         rc.jobs_growth_pct = series(r, "jobs_growth_pct", "regions[]", shown, ctx);
+        rc.birth_rate_per_1000 = series(r, "birth_rate_per_1000", "regions[]", shown, ctx);
         const auto& g = rc.jobs_growth_pct.points;
         if (!rc.urban &&
             std::any_of(g.begin(), g.end(), [](const auto& x) { return x.value != 0; }))
@@ -366,7 +367,18 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   Node* population_node = at_mut(root, "population");
   Node& population = population_node ? *population_node : none;
   cfg.population.women_share = num(population, "women_share");
-  cfg.population.age_band_shares = numbers(population, "age_band_shares");
+  cfg.population.age_shares = numbers(population, "age_shares");
+  cfg.population.working_age_from = static_cast<int>(integer(population, "working_age_from"));
+  const Node& retirement = at(population, "retirement_age");
+  cfg.population.retirement_age = {static_cast<int>(integer(retirement, "men")),
+                                   static_cast<int>(integer(retirement, "women"))};
+  for (const char* sex : {"men", "women"})
+    if (integer(retirement, sex) <= cfg.population.working_age_from)
+      diag.error(at(retirement, sex).pos, std::string("population.retirement_age.") + sex,
+                 "retirement age " + std::to_string(integer(retirement, sex)) +
+                     " is not above population.working_age_from (" +
+                     std::to_string(cfg.population.working_age_from) + ")",
+                 "working age runs from working_age_from up to the retirement age");
   cfg.population.skill_shares = numbers(population, "skill_shares");
   cfg.population.skill_wage_factor = numbers(population, "skill_wage_factor");
   cfg.population.wage_sigma = num(population, "wage_sigma");
@@ -377,6 +389,64 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   cfg.population.poverty_line_som =
       series(population, "poverty_line_som", "population", "population", ctx);
   cfg.home_labour.job_finding_monthly = num(at(root, "home_labour"), "job_finding_monthly");
+
+  // demography
+  const Node& demography = at(root, "demography");
+  auto& dm = cfg.demography;
+  dm.enabled = flag(demography, "enabled");
+  const Node& deaths = at(demography, "death_rate_per_1000");
+  dm.death_rate_per_1000 = {numbers(deaths, "men"), numbers(deaths, "women")};
+  dm.fertility_age_shares = numbers(demography, "fertility_age_shares");
+  dm.boys_share = num(demography, "boys_share");
+  dm.formation_monthly = num(demography, "formation_monthly");
+  dm.formation_age_min = static_cast<int>(integer(demography, "formation_age_min"));
+  dm.formation_age_max = static_cast<int>(integer(demography, "formation_age_max"));
+  dm.formation_land_share = num(demography, "formation_land_share");
+  dm.capacity_factor = num(demography, "capacity_factor");
+  if (dm.formation_age_max <= dm.formation_age_min)
+    diag.error(at(demography, "formation_age_max").pos, "demography.formation_age_max",
+               "formation_age_max " + std::to_string(dm.formation_age_max) +
+                   " is not above formation_age_min " + std::to_string(dm.formation_age_min),
+               "young adults set up households from formation_age_min up to formation_age_max");
+  else if (dm.formation_age_min < cfg.population.working_age_from)
+    diag.error(at(demography, "formation_age_min").pos, "demography.formation_age_min",
+               "formation_age_min " + std::to_string(dm.formation_age_min) +
+                   " is below population.working_age_from " +
+                   std::to_string(cfg.population.working_age_from),
+               "only working-age adults set up households");
+  // The reserve of household slots must hold what the scenario's births and deaths imply by
+  // time.end (households grow like persons; the crude death rate is that of the opening age
+  // structure, a rough guide that a margin of 5% covers).
+  if (dm.enabled && !cfg.regions.empty()) {
+    double cdr = 0;
+    for (std::size_t b = 0; b < sim::AGE_BANDS && b < cfg.population.age_shares.size() &&
+                            b < dm.death_rate_per_1000[0].size() &&
+                            b < dm.death_rate_per_1000[1].size();
+         ++b)
+      cdr += cfg.population.age_shares[b] *
+             0.5 * (dm.death_rate_per_1000[0][b] + dm.death_rate_per_1000[1][b]);
+    double need = 1;
+    std::string worst;
+    for (const auto& rc : cfg.regions) {
+      double growth = 1;
+      for (sim::Month m = cfg.start; m <= cfg.end; m = m + 1)
+        growth *= 1 + std::max(0.0, rc.birth_rate_per_1000.at(m) - cdr) / 12000.0;
+      if (growth > need) {
+        need = growth;
+        worst = rc.id;
+      }
+    }
+    if (need * 1.05 > dm.capacity_factor) {
+      char buf[240], hint[120];
+      std::snprintf(buf, sizeof buf,
+                    "the reserve of household slots is too small: region %s grows by a factor of "
+                    "about %.2f by time.end (births less deaths), capacity_factor is %.2f",
+                    worst.c_str(), need, dm.capacity_factor);
+      std::snprintf(hint, sizeof hint, "set demography.capacity_factor to at least %.2f",
+                    std::ceil(need * 1.05 * 100) / 100);
+      diag.error(at(demography, "capacity_factor").pos, "demography.capacity_factor", buf, hint);
+    }
+  }
 
   // shocks
   const Node& shocks = at(root, "shocks");
@@ -404,6 +474,8 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
     cfg.decision.rules.push_back(std::move(spec));
   }
   cfg.decision.liquidity_constraint = flag(decision, "liquidity_constraint");
+  const Node& who_goes = at(decision, "who_goes");
+  cfg.decision.who_goes = {numbers(who_goes, "men"), numbers(who_goes, "women")};
   cfg.decision.credit_som = series(decision, "credit_som", "decision", "decision", ctx);
   check_rule_indices(decision, ctx);
 
@@ -423,6 +495,7 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   cfg.abroad.return_target_monthly = num(abroad, "return_target_monthly");
   cfg.abroad.return_wage_fall = num(abroad, "return_wage_fall");
   cfg.abroad.return_grant_effect = num(abroad, "return_grant_effect");
+  cfg.abroad.return_age_gradient = num(abroad, "return_age_gradient");
   for (auto [key, choice] : {std::pair{"return", &cfg.abroad.return_model},
                              std::pair{"job_finding", &cfg.abroad.job_model}}) {
     const Node& m = at(abroad, key);

@@ -39,6 +39,26 @@ std::vector<Key> decision_keys() {
        .unit = "som",
        .meaning = "Credit a household can raise towards the cost of going, under "
                   "liquidity_constraint."},
+      {.path = "decision.who_goes",
+       .type = Type::section,
+       .meaning = "Who a household sends: relative propensities of its adults at home by sex "
+                  "and age band; the member is drawn with probability proportional to them."},
+      {.path = "decision.who_goes.men",
+       .type = Type::numbers,
+       .default_value = "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
+       .range = at_least(0),
+       .unit = "1",
+       .meaning = "Men's propensity by age band 15-19, 20-24, ..., 60-64 (10 values; only "
+                  "working ages count). All ones, with the women's: a uniform pick. When every "
+                  "adult who could go has propensity 0, the pick is uniform among them.",
+       .count = 10},
+      {.path = "decision.who_goes.women",
+       .type = Type::numbers,
+       .default_value = "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1]",
+       .range = at_least(0),
+       .unit = "1",
+       .meaning = "Women's propensity by age band 15-19 ... 60-64 (10 values).",
+       .count = 10},
       {.path = "decision.rules",
        .type = Type::list,
        .required = true,

@@ -58,6 +58,9 @@ std::vector<Key> general_keys() {
       {.path = "population", .type = Type::section, .meaning = "The synthetic population."},
       {.path = "home_labour", .type = Type::section, .meaning = "The home labour market."},
       {.path = "shocks", .type = Type::section, .meaning = "The income-shock process."},
+      {.path = "demography",
+       .type = Type::section,
+       .meaning = "Births, deaths, ageing and household formation."},
       {.path = "decision",
        .type = Type::section,
        .required = true,
@@ -143,14 +146,44 @@ std::vector<Key> general_keys() {
        .range = closed(0, 1),
        .unit = "1",
        .meaning = "Share of women among adults."},
-      {.path = "population.age_band_shares",
+      {.path = "population.age_shares",
        .type = Type::numbers,
-       .default_value = "[0.35, 0.35, 0.3]",
+       .default_value = "[0.12, 0.11, 0.1, 0.095, 0.09, 0.085, 0.075, 0.065, 0.06, 0.05, 0.045, "
+                        "0.035, 0.027, 0.018, 0.012, 0.008, 0.005]",
        .range = closed(0, 1),
        .unit = "1",
-       .meaning = "Shares of adults aged 18-29, 30-44 and 45-64; they sum to 1.",
-       .count = 3,
+       .meaning = "Shares of persons by five-year age band at time.start: 0-4, 5-9, ..., 75-79, "
+                  "80+ (17 values, sum 1; uniform within a band, 80+ drawn over 80-95). Adults' "
+                  "ages are drawn from it within working age, dependants' outside it (children "
+                  "or pensioners in proportion to its mass there). The number of adults comes "
+                  "from regions[].working_age_share.",
+       .count = 17,
        .sums_to_one = true},
+      {.path = "population.working_age_from",
+       .type = Type::integer,
+       .default_value = "16",
+       .range = closed(10, 25),
+       .unit = "years",
+       .meaning = "Age at which a child becomes a working-age adult (with demography.enabled, "
+                  "the month of the birthday: the labour force grows by those who come of "
+                  "age)."},
+      {.path = "population.retirement_age",
+       .type = Type::section,
+       .meaning = "Ages at which adults leave working age."},
+      {.path = "population.retirement_age.men",
+       .type = Type::integer,
+       .default_value = "63",
+       .range = closed(30, 90),
+       .unit = "years",
+       .meaning = "Men leave working age at this age (Kyrgyz statutory retirement age: 63); "
+                  "above population.working_age_from."},
+      {.path = "population.retirement_age.women",
+       .type = Type::integer,
+       .default_value = "58",
+       .range = closed(30, 90),
+       .unit = "years",
+       .meaning = "Women leave working age at this age (Kyrgyz statutory: 58); above "
+                  "population.working_age_from."},
       {.path = "population.skill_shares",
        .type = Type::numbers,
        .default_value = "[0.5, 0.35, 0.15]",
@@ -175,9 +208,11 @@ std::vector<Key> general_keys() {
       {.path = "population.max_household_size",
        .type = Type::integer,
        .default_value = "12",
-       .range = closed(1, 30),
+       .range = closed(1, 12),
        .unit = "persons",
-       .meaning = "Largest household drawn."},
+       .meaning = "Largest household drawn: at most 4 working-age adults (who work and may "
+                  "migrate) and 12 dependants (children, pensioners, working-age members beyond "
+                  "four) are stored per household."},
       {.path = "population.savings_rate",
        .type = Type::number,
        .default_value = "0.1",
@@ -206,6 +241,90 @@ std::vector<Key> general_keys() {
        .range = open_closed(0, 1),
        .unit = "1/month",
        .meaning = "Probability that an unemployed person at home finds a job in a month."},
+
+      // demography
+      {.path = "demography.enabled",
+       .type = Type::boolean,
+       .default_value = "false",
+       .meaning = "Births, deaths, ageing and new households each month (MODEL.md §3). false: "
+                  "the population of time.start is frozen (nobody is born, ages or dies)."},
+      {.path = "demography.death_rate_per_1000",
+       .type = Type::section,
+       .meaning = "Annual death rates by sex and age band."},
+      {.path = "demography.death_rate_per_1000.men",
+       .type = Type::numbers,
+       .default_value = "[5.8, 0.6, 0.5, 1.0, 1.6, 2.1, 2.6, 3.4, 4.6, 6.6, 9.6, 14.0, 20.4, "
+                        "29.8, 43.4, 63.2, 130.0]",
+       .range = closed(0, 1000),
+       .unit = "deaths/1000 persons/year",
+       .meaning = "Men's annual death rate by age band 0-4 ... 80+ (17 values); each month a "
+                  "member dies with 1 - (1 - rate/1000)^(1/12), at home or away.",
+       .count = 17},
+      {.path = "demography.death_rate_per_1000.women",
+       .type = Type::numbers,
+       .default_value = "[4.6, 0.4, 0.3, 0.5, 0.6, 0.8, 1.1, 1.5, 2.1, 3.0, 4.4, 6.6, 10.0, "
+                        "15.2, 23.2, 35.6, 95.0]",
+       .range = closed(0, 1000),
+       .unit = "deaths/1000 persons/year",
+       .meaning = "Women's annual death rate by age band 0-4 ... 80+ (17 values).",
+       .count = 17},
+      {.path = "demography.fertility_age_shares",
+       .type = Type::numbers,
+       .default_value = "[0.05, 0.32, 0.31, 0.19, 0.09, 0.03, 0.01]",
+       .range = closed(0, 1),
+       .unit = "1",
+       .meaning = "Shares of births by the mother's age band 15-19, 20-24, ..., 45-49 (7 "
+                  "values, sum 1). A region's births a month are regions[].birth_rate_per_1000 "
+                  "of its members (at home and away) / 12000, spread over the working-age women "
+                  "at home by these shares (last month's counts).",
+       .count = 7,
+       .sums_to_one = true},
+      {.path = "demography.boys_share",
+       .type = Type::number,
+       .default_value = "0.512",
+       .range = closed(0, 1),
+       .unit = "1",
+       .meaning = "Share of boys among births (sex ratio at birth 105:100)."},
+      {.path = "demography.formation_monthly",
+       .type = Type::number,
+       .default_value = "0.002",
+       .range = closed(0, 0.1),
+       .unit = "1/month",
+       .meaning = "Probability that a young adult at home (formation_age_min to "
+                  "formation_age_max) leaves to set up a household of their own, when another "
+                  "adult stays at home. The new household lives in the same region and takes "
+                  "the leaver's share of the savings (1 / size) and formation_land_share of "
+                  "the land."},
+      {.path = "demography.formation_age_min",
+       .type = Type::integer,
+       .default_value = "20",
+       .range = closed(10, 90),
+       .unit = "years",
+       .meaning = "Youngest age (inclusive) at which an adult may set up a household."},
+      {.path = "demography.formation_age_max",
+       .type = Type::integer,
+       .default_value = "35",
+       .range = closed(10, 90),
+       .unit = "years",
+       .meaning = "Age (exclusive) from which an adult no longer sets up a household; above "
+                  "formation_age_min."},
+      {.path = "demography.formation_land_share",
+       .type = Type::number,
+       .default_value = "0",
+       .range = closed(0, 1),
+       .unit = "1",
+       .meaning = "Share of the parent household's land a new household takes (0: new "
+                  "households are landless, as the land reform's plots stay with the parent)."},
+      {.path = "demography.capacity_factor",
+       .type = Type::number,
+       .default_value = "1.5",
+       .range = closed(1, 10),
+       .unit = "1",
+       .meaning = "Household slots reserved per region at start-up, as a multiple of its opening "
+                  "households (memory grows with it). A scenario whose births and deaths would "
+                  "outgrow the reserve by time.end is refused before the run; a new household "
+                  "that finds its region's reserve full in a run is not formed (the "
+                  "households_not_formed series counts them)."},
 
       // shocks
       {.path = "shocks.persistence",
@@ -328,6 +447,15 @@ std::vector<Key> general_keys() {
        .unit = "1/month",
        .meaning = "Extra return hazard per month of regional home wage that the grant is "
                   "worth."},
+      {.path = "abroad.return_age_gradient",
+       .type = Type::number,
+       .default_value = "0",
+       .range = closed(-5, 5),
+       .unit = "log per 10 years",
+       .meaning = "How the return hazard of a member abroad grows with age, whatever the return "
+                  "model: hazard x exp(gradient x (age - 30) / 10), age at the middle of the "
+                  "member's five-year band. Older migrants have fewer working years ahead to "
+                  "earn the gap (Harris-Todaro's horizon) and return sooner; 0: no age effect."},
       {.path = "abroad.business_base",
        .type = Type::series,
        .default_value = "0.02",

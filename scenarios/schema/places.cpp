@@ -131,6 +131,14 @@ std::vector<Key> place_keys() {
        .meaning = "Standard deviation of the region's common monthly income shock eta_r: the "
                   "part of the farm and local-labour income risk (MODEL.md §4) that all "
                   "households of the region share, as a fraction of income."},
+      {.path = "regions[].birth_rate_per_1000",
+       .type = Type::series,
+       .default_value = "25",
+       .range = closed(0, 100),
+       .unit = "births/1000 members/year",
+       .meaning = "Crude birth rate of the region's households (members at home and away), "
+                  "with demography.enabled; natural increase is it less the deaths of "
+                  "demography.death_rate_per_1000."},
       {.path = "regions[].jobs_growth_pct",
        .type = Type::series,
        .default_value = "0",

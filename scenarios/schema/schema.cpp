@@ -15,7 +15,7 @@ std::string fmt(double v, bool whole) {
 
 std::vector<Key> all_keys() {
   // Schema order: top level, time, currencies, regions, destinations, regimes, population,
-  // home_labour, shocks, decision, abroad, output (general_keys() and friends are interleaved
+  // home_labour, shocks, demography, decision, abroad, output (general_keys() and friends are interleaved
   // below).
   std::vector<Key> general = general_keys();
   std::vector<Key> places = place_keys();
@@ -43,6 +43,7 @@ std::vector<Key> all_keys() {
   take(general, "population");
   take(general, "home_labour");
   take(general, "shocks");
+  take(general, "demography");
   take(decision, "decision");
   take(general, "abroad");
   take(general, "output");
@@ -119,7 +120,17 @@ const std::vector<Section>& sections() {
        "Eurasian Economic Union: a registered worker is legal without a patent."},
       {"regimes.visa", "regimes.visa", "Destinations that require a work visa."},
       {"population", "population", "How the synthetic population is drawn (MODEL.md §3)."},
+      {"population.retirement_age", "population.retirement_age",
+       "Statutory ages at which adults leave working age, by sex."},
       {"home_labour", "home_labour", "The home labour market (MODEL.md §4)."},
+      {"demography", "demography",
+       "Births, deaths, ageing and new households (MODEL.md §3; sim/DESIGN.md \"Demography\"). "
+       "Every month, before anything else, a household's members age; a child who reaches "
+       "population.working_age_from becomes an adult (the labour force grows), an adult at "
+       "home who reaches population.retirement_age becomes a dependant; at most one of a death, "
+       "a birth or a young adult leaving happens to a household in a month."},
+      {"demography.death_rate_per_1000", "demography.death_rate_per_1000",
+       "Annual death rates per 1000 persons by five-year age band."},
       {"shocks", "shocks",
        "The monthly income shock of a household (MODEL.md §4), an AR(1) with a part common to "
        "the region and a part of its own: e_h,t = phi*e_h,t-1 + eta_r,t + nu_h,t, eta_r ~ "
@@ -128,6 +139,8 @@ const std::vector<Section>& sections() {
       {"decision", "decision",
        "How households decide (MODEL.md §5): rules score the options, a combinator turns the "
        "scores into probabilities."},
+      {"decision.who_goes", "decision.who_goes",
+       "Relative propensities of adults at home to be the one sent, by sex and age band."},
       {"decision.rules[]", "decision.rules[]", "One decision rule with its weight and parameters."},
       {"abroad", "abroad", "Life abroad and return (MODEL.md §6)."},
       {"output", "output", "How results are written."},
@@ -142,6 +155,9 @@ const std::vector<Section>& sections() {
 
 const std::vector<RetiredKey>& retired_keys() {
   static const std::vector<RetiredKey> all = {
+      {"population.age_band_shares",
+       "ages are now drawn from population.age_shares, 17 five-year bands of all persons "
+       "(see scenarios/REFERENCE.md#population)"},
       {"destinations[].legal_share",
        "legal status now comes from the regime in force: set destinations[].regimes and "
        "regimes.<regime>.legal_share (see scenarios/REFERENCE.md#regimes)"},

@@ -28,6 +28,7 @@ enum class Purpose : std::uint32_t {
   labour_status = 6,
   trajectory_sample = 7,
   initial_abroad = 8,
+  dependants = 9,
   // dynamics
   household_month = 99, // the draws every household makes every month, in one block
   decide = 100,
@@ -43,6 +44,8 @@ enum class Purpose : std::uint32_t {
   regional_shock = 110,
   amnesty = 111,
   ban_enforcement = 112,
+  demography = 113,   // the details of a demographic event (a newborn's sex)
+  coming_of_age = 114, // a child who becomes an adult: skill, wage, activity
 };
 
 //! The standard normal quantile at p in (0, 1) by Acklam's rational approximation (relative

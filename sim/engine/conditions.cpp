@@ -181,6 +181,7 @@ void Simulation::Impl::prepare() {
     }
   }
   prepare_tables();
+  if (demography_on) prepare_demography();
   build_rd_histograms();
 }
 
@@ -221,8 +222,8 @@ void Simulation::Impl::prepare_tables() {
 
 // Stark's relative deprivation needs each region's income distribution at the start of the
 // month: one histogram per region, built by one task per region in household order.
-// Each region's households are its block of the initial layout, less those who moved out,
-// plus the movers in from other blocks (`outsiders`, kept in id order).
+// Each region's households are the live part of its block, less those who moved out, plus
+// the movers in from other blocks (`outsiders`, kept in id order).
 void Simulation::Impl::build_rd_histograms() {
   MonthFrame& fr = frame;
   const auto& hh = world.households();
@@ -230,10 +231,10 @@ void Simulation::Impl::build_rd_histograms() {
     const auto ur = static_cast<std::size_t>(r);
     auto& hist = fr.rd_hist[ur];
     hist.clear();
-    for (std::size_t h = block_begin[ur]; h < block_end[ur]; ++h)
-      if (hh.region[h] == r) hist.add(hh.income_som[h]);
+    for (std::size_t h = hh.block_begin[ur]; h < hh.block_end[ur]; ++h)
+      if (hh.region[h] == r && hh.size[h] > 0) hist.add(hh.income_som[h]);
     for (const std::uint32_t h : outsiders)
-      if (hh.region[h] == r) hist.add(hh.income_som[h]);
+      if (hh.region[h] == r && hh.size[h] > 0) hist.add(hh.income_som[h]);
     hist.finish();
   });
 }
@@ -243,8 +244,8 @@ void Simulation::Impl::update_outsiders() {
   const auto& hh = world.households();
   outsiders.clear(); // capacity reserved up front: no allocation here
   for (int r = 0; r < R; ++r)
-    for (std::size_t h = block_begin[static_cast<std::size_t>(r)];
-         h < block_end[static_cast<std::size_t>(r)]; ++h)
+    for (std::size_t h = hh.block_begin[static_cast<std::size_t>(r)];
+         h < hh.block_end[static_cast<std::size_t>(r)]; ++h)
       if (hh.region[h] != r) outsiders.push_back(static_cast<std::uint32_t>(h));
 }
 

@@ -24,11 +24,12 @@ int Simulation::Impl::decide(std::size_t h, const r123::Philox4x64::ctr_type& hm
   // month's attempt slips through, e.g. under a new name before fingerprinting), liquidity.
   // Most households have no adult at home under a ban, and then (without a liquidity
   // constraint) nothing is blocked: the loop over destinations is skipped.
+  // With demography, an adult past working age at home (retired in place) goes nowhere.
   bool any_ban = false;
   for (int k = 0; k < n_adults; ++k) {
     const std::size_t a = a0 + static_cast<std::size_t>(k);
-    any_ban = any_ban || (hh.status[a] != AdultStatus::away && hh.ban_dest[a] != NO_DEST &&
-                          hh.ban_until[a] > t);
+    any_ban = any_ban || (hh.status[a] != AdultStatus::away &&
+                          ((hh.ban_dest[a] != NO_DEST && hh.ban_until[a] > t) || over_age(hh, a)));
   }
   bool restricted = false;
   std::array<bool, MAX_OPTIONS> blocked{};
@@ -39,7 +40,7 @@ int Simulation::Impl::decide(std::size_t h, const r123::Philox4x64::ctr_type& hm
     for (int k = 0; k < n_adults && all_banned; ++k) {
       const std::size_t a = a0 + static_cast<std::size_t>(k);
       if (hh.status[a] == AdultStatus::away) continue;
-      all_banned = banned(hh, a, d, u_slip);
+      all_banned = banned(hh, a, d, u_slip) || over_age(hh, a);
     }
     const bool broke =
         cfg.decision.liquidity_constraint && hh.savings_som[h] + fr.credit_som < fr.env.c_d[ud];
@@ -85,7 +86,9 @@ int Simulation::Impl::decide(std::size_t h, const r123::Philox4x64::ctr_type& hm
 }
 
 //! A departure to d: the whole household moves (internal moves by household), or one adult
-//! at home who is not banned from d goes, picked uniformly. Returns the region at the end.
+//! at home who is not banned from d (nor past working age) goes, picked with probability
+//! proportional to decision.who_goes by sex and age band (uniformly when those are all 0).
+//! Returns the region at the end.
 int Simulation::Impl::depart(std::size_t h, const r123::Philox4x64::ctr_type& hm, int d,
                              HouseholdTally& ht, double* __restrict part) {
   const MonthFrame& fr = frame;
@@ -103,19 +106,35 @@ int Simulation::Impl::depart(std::size_t h, const r123::Philox4x64::ctr_type& hm
     return d;
   }
   const double u_slip = KeyedDraws::unit16(hm.v[3], 3);
+  const int clock = demography_on ? t : 0;
+  std::array<double, MAX_ADULTS> weight{};
   int eligible = 0;
+  double total = 0;
   for (int k = 0; k < n_adults; ++k) {
     const std::size_t a = a0 + static_cast<std::size_t>(k);
-    eligible += hh.status[a] != AdultStatus::away && !banned(hh, a, d, u_slip);
-  }
-  int pick = static_cast<int>(KeyedDraws::unit16(hm.v[3], 0) * eligible);
-  std::size_t a = a0;
-  for (int k = 0; k < n_adults; ++k) {
-    a = a0 + static_cast<std::size_t>(k);
-    if (hh.status[a] == AdultStatus::away || banned(hh, a, d, u_slip)) continue;
-    if (pick-- == 0) break;
+    if (hh.status[a] == AdultStatus::away || banned(hh, a, d, u_slip) || over_age(hh, a))
+      continue;
+    const auto& by_age = cfg.decision.who_goes[Traits::woman(hh.traits[a]) ? 1 : 0];
+    const int band =
+        std::clamp(age_band(clock - hh.birth[a]) - FIRST_WORKING_BAND, 0, PROPENSITY_BANDS - 1);
+    weight[static_cast<std::size_t>(k)] = by_age[static_cast<std::size_t>(band)];
+    total += weight[static_cast<std::size_t>(k)];
+    ++eligible;
   }
   KOCHMON_ASSERT(eligible > 0, "a blocked destination was chosen");
+  // With equal propensities the sums are whole numbers: the pick is the uniform one.
+  const bool uniform = total <= 0;
+  double target = KeyedDraws::unit16(hm.v[3], 0) * (uniform ? eligible : total);
+  std::size_t a = a0; // the last eligible adult, should rounding leave target above them all
+  for (int k = 0; k < n_adults; ++k) {
+    const std::size_t c = a0 + static_cast<std::size_t>(k);
+    if (hh.status[c] == AdultStatus::away || banned(hh, c, d, u_slip) || over_age(hh, c))
+      continue;
+    a = c;
+    const double w = uniform ? 1.0 : weight[static_cast<std::size_t>(k)];
+    if (target < w) break;
+    target -= w;
+  }
   // The tallies counted a at home.
   const AdultStatus was = hh.status[a];
   ht.active -= was != AdultStatus::inactive;

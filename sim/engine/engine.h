@@ -8,6 +8,9 @@
 //                         hazard, remittances (inline: it runs per adult);
 //  - abroad.cpp           coming home: returns, expulsions, bans, returnee businesses;
 //  - departure.cpp        the decision and the departure;
+//  - demography.h         a household's demographic month: ageing and the hazard of a death,
+//                         a birth or a young adult leaving (inline: it runs per household);
+//  - demography.cpp       the events themselves, coming of age, retirement, new households;
 //  - tallies.cpp          the results layout (series and axes) and the reduction;
 //  - simulation.cpp       the facade: construction, chunks, the run loop, checkpoints.
 
@@ -68,8 +71,18 @@ struct Simulation::Impl {
   std::vector<double> income_mean_r; // R
   std::vector<double> jobs0, jobs;   // R: urban jobs at the start and now (sample units)
   std::vector<double> labour_force;  // R: last step's active at home + internal migrants present
-  std::vector<std::size_t> block_begin, block_end; // R: each region's block in the initial layout
-  std::vector<std::uint32_t> outsiders;            // households living outside their block
+  std::vector<std::uint32_t> outsiders; // households living outside their block
+
+  // --- demography (demography.h, demography.cpp); constant tables, then what is carried
+  bool demography_on = false;
+  std::vector<std::uint8_t> band_of_age;                 // age in months → age band
+  std::array<std::array<double, AGE_BANDS>, 2> death_q{}; // monthly P(death), by sex and band
+  int wa_from_m = 0, form_lo_m = 0, form_hi_m = 0;       // ages in months
+  std::array<int, 2> retire_m{};                         // by sex, months
+  double mean_skill_factor = 1;
+  std::array<double, AGE_BANDS> return_age_factor{}; // abroad.return_age_gradient, by band
+  std::vector<double> members_r;     // R: last month's members (sample units)
+  std::vector<double> women_home_rb; // R × AGE_BANDS: last month's women at home
 
   // --- partial sums (tallies.h), one block per chunk, reduced in chunk order
   SumOffsets off{};
@@ -112,6 +125,7 @@ struct Simulation::Impl {
   //! What one household's month adds to the tallies, gathered while its adults are visited.
   struct HouseholdTally {
     int away = 0, active = 0, unemployed = 0, business = 0;
+    int working_age = 0;
     bool abroad = false, established = false;
     // Members away: destination, sex, illegal; unused entries point at the spare slot.
     std::array<std::uint16_t, MAX_ADULTS> stock_sl{};
@@ -135,6 +149,29 @@ struct Simulation::Impl {
   AdultStatus come_home(std::size_t h, std::size_t a, int d, const r123::Philox4x64::ctr_type& w,
                         bool expelled, double* __restrict part);
 
+  // demography.h: a household's demographic month (inline, per household); false when the
+  // household has died out. demography.cpp: the rare part, and the month's new households.
+  int age_band(int age_months) const {
+    return band_of_age[static_cast<std::size_t>(
+        std::min<int>(age_months, static_cast<int>(band_of_age.size()) - 1))];
+  }
+  bool demography_month(std::size_t h, const r123::Philox4x64::ctr_type& hm,
+                        double* __restrict part);
+  double demographic_hazard(std::size_t h) const;
+  void demographic_event(std::size_t h, double u, double* __restrict part);
+  double age_transitions(std::size_t h);
+  void remove_adult(std::size_t h, int k);
+  void remove_dependant(std::size_t h, int j);
+  void add_dependant(std::size_t h, std::int16_t birth, bool woman);
+  void give_birth(std::size_t h, double* __restrict part);
+  void form_households();
+  void form_household(std::size_t h, double* __restrict part);
+  void init_demography();
+  void prepare_demography();
+  //! Members by place, sex and age band, and those of working age, into the partial sums of
+  //! region r (the household's at the end of the month).
+  void tally_ages(std::size_t h, std::size_t r, HouseholdTally& ht, double* __restrict part) const;
+
   // departure.cpp: the decision and the departure.
   int decide(std::size_t h, const r123::Philox4x64::ctr_type& hm, double u_decide,
              double income_before, double income, double farm_income, int home, double* scr,
@@ -142,6 +179,11 @@ struct Simulation::Impl {
   int depart(std::size_t h, const r123::Philox4x64::ctr_type& hm, int d, HouseholdTally& ht,
              double* __restrict part);
   bool banned(const Households& hh, std::size_t a, int d, double u_slip) const;
+  //! Whether adult a is past working age (with demography, an adult abroad who reaches
+  //! retirement age stays an adult until coming home).
+  bool over_age(const Households& hh, std::size_t a) const {
+    return t - hh.birth[a] >= retire_m[Traits::woman(hh.traits[a]) ? 1 : 0] && demography_on;
+  }
 
   // tallies.cpp: 4, reduction in chunk order, this step's series and next step's aggregates.
   void reduce(std::vector<std::vector<double>>& values);
@@ -152,6 +194,16 @@ struct Simulation::Impl {
   template <class Io> void state_arrays(Io&& io) {
     auto& hh = world.households();
     io("households.region", hh.region);
+    io("households.size", hh.size);
+    io("households.n_adults", hh.n_adults);
+    io("households.n_dependants", hh.n_dependants);
+    io("households.dependant_women", hh.dependant_women);
+    io("households.land_ha", hh.land_ha);
+    io("households.block_end", hh.block_end);
+    io("dependants.birth", hh.dependant_birth);
+    io("adults.traits", hh.traits);
+    io("adults.wage_factor", hh.wage_factor);
+    io("adults.birth", hh.birth);
     io("households.savings_som", hh.savings_som);
     io("households.income_som", hh.income_som);
     io("households.remit_som", hh.remit_som);
@@ -171,6 +223,8 @@ struct Simulation::Impl {
     io("engine.income_mean_r", income_mean_r);
     io("engine.labour_force", labour_force);
     io("engine.jobs0", jobs0);
+    io("engine.members_r", members_r);
+    io("engine.women_home_rb", women_home_rb);
   }
 
   //! One month: the frame, the chunks in parallel, the reduction (simulation.cpp).

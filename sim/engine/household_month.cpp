@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sim/engine/abroad.h"
+#include "sim/engine/demography.h"
 #include "sim/engine/engine.h"
 
 namespace kochmon::sim {
@@ -20,8 +21,13 @@ void Simulation::Impl::process_chunk(std::size_t begin, std::size_t end, int reg
                                      double* __restrict part, double* scr, OptionView* hopt) {
   Tally home; // the chunk's region; households living elsewhere are tallied one by one
   Counts counts;
+  // The chunk's live households: its block's reserve beyond them is empty; a household that
+  // has died out keeps its slot with size 0.
+  end = std::min<std::size_t>(end, world.households().block_end[static_cast<std::size_t>(region)]);
+  const auto& size = world.households().size;
   for (std::size_t h = begin; h < end; ++h)
-    process_household(h, region, home, counts, part, scr, hopt);
+    if (size[h] > 0) [[likely]]
+      process_household(h, region, home, counts, part, scr, hopt);
   flush(home, static_cast<std::size_t>(region), part);
   flush(counts, static_cast<std::size_t>(region), part);
 }
@@ -33,6 +39,16 @@ void Simulation::Impl::process_household(std::size_t h, int chunk_region, Tally&
   auto& hh = world.households();
   const std::uint64_t seed = cfg.seed;
   const auto uD = static_cast<std::size_t>(D);
+
+  // The month's own draws, one counter-based block: word 0 decides, word 1 is the income
+  // shock, word 2 the home labour market (16 bits per adult), word 3 the details of a
+  // departure (16 bits each: who goes, legal status, training, slipping through a ban); the
+  // low 11 bits of words 0 and 1, which those leave unused, gate the demographic month.
+  const auto hm = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::household_month).block(0);
+  // Demography first (demography.h): who is alive, of working age, at home this month.
+  if (demography_on && !demography_month(h, hm, part)) [[unlikely]]
+    return;
+
   const int r = hh.region[h];
   const auto ur = static_cast<std::size_t>(r);
   const std::size_t a0 = hh.first_adult[h];
@@ -42,11 +58,6 @@ void Simulation::Impl::process_household(std::size_t h, int chunk_region, Tally&
   const float savings = hh.savings_som[h];
   double remit = 0, labour = 0;
   HouseholdTally ht;
-
-  // The month's own draws, one counter-based block: word 0 decides, word 1 is the income
-  // shock, word 2 the home labour market (16 bits per adult), word 3 the details of a
-  // departure (16 bits each: who goes, legal status, training, slipping through a ban).
-  const auto hm = KeyedDraws(seed, Stream::dynamics, h, t, Purpose::household_month).block(0);
 
   // Income shock (MODEL.md §4): ε = φ·ε + η_r + ν_h.
   const double eps = cfg.shocks.persistence * hh.shock[h] + fr.eta[ur] +
@@ -122,6 +133,7 @@ void Simulation::Impl::process_household(std::size_t h, int chunk_region, Tally&
         decide(h, hm, u_decide, income_before, income, farm * shock_factor, home, scr, hopt);
     if (choice > 0) region_now = depart(h, hm, choice - 1, ht, part);
   }
+  tally_ages(h, static_cast<std::size_t>(region_now), ht, part);
   if (region_now == chunk_region) [[likely]] {
     tally(h, income, remit, ht, chunk_tally);
     // The members away, branch-free: unused entries count into the spare slots.
@@ -155,6 +167,7 @@ void Simulation::Impl::tally(std::size_t h, double income, double remit, const H
   x.hh_abroad += ht.abroad ? 1 : 0;
   x.persons += size - ht.away;
   x.members += size;
+  x.working_age += ht.working_age;
   x.income += income;
   x.poor += income / size < fr.poverty_line ? size : 0;
   // NELM diagnostics compare the income risk of established migrant households with that of

@@ -41,6 +41,9 @@ struct MonthFrame {
   std::vector<double> enforcement_d; // D: probability a ban stops a banned adult this month
   std::vector<double> amnesty_d;     // D: share of active bans lifted this month (events)
   bool amnesty_now = false;
+  // Demography (demography.h): P(a woman at home of age band b gives birth this month), by
+  // region (R × AGE_BANDS; 0 outside 15-49), from last month's members and women at home.
+  std::vector<double> fert_rb;
   // Relative deprivation: per region, the income distribution at the start of the month.
   std::vector<IncomeHistogram> rd_hist; // R
 };

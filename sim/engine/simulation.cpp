@@ -18,8 +18,9 @@ namespace {
 std::vector<std::size_t> sample_households(const RunConfig& c, const World& w) {
   std::vector<std::size_t> out;
   if (c.output.trajectories_sample <= 0) return out;
-  for (std::size_t h = 0; h < w.households().n_households(); ++h)
-    if (KeyedDraws(c.world_seed, Stream::world, h, 0, Purpose::trajectory_sample).uniform() <
+  const auto& hh = w.households();
+  for (std::size_t h = 0; h < hh.n_households(); ++h)
+    if (hh.size[h] > 0 && KeyedDraws(c.world_seed, Stream::world, h, 0, Purpose::trajectory_sample).uniform() <
         c.output.trajectories_sample)
       out.push_back(h);
   return out;
@@ -94,18 +95,13 @@ Simulation::Impl::Impl(const RunConfig& c, World& w, const Registries& reg) : cf
   for (const auto& rule : rules)
     needs_rd = needs_rd || rule->needs_relative_deprivation();
   fr.rd_hist.resize(uR);
-  block_begin.assign(uR, 0);
-  block_end.assign(uR, 0);
-  for (std::size_t h = H; h-- > 0;)
-    block_begin[hh.region[h]] = h;
-  for (std::size_t h = 0; h < H; ++h)
-    block_end[hh.region[h]] = h + 1;
   if (c.decision.internal_move == DecisionConfig::InternalMove::household) outsiders.reserve(H);
 
   // Opening aggregates: everyone at home, incomes as generated; urban jobs fill the
   // employed share of the opening labour force.
   std::vector<double> n_hh(uR, 0.0), employed(uR, 0.0);
   for (std::size_t h = 0; h < H; ++h) {
+    if (hh.size[h] == 0) continue; // the reserve
     const auto r = hh.region[h];
     P_r[r] += hh.size[h] * inv_scale;
     income_mean_r[r] += hh.income_som[h];
@@ -121,6 +117,7 @@ Simulation::Impl::Impl(const RunConfig& c, World& w, const Registries& reg) : cf
     income_mean_r[r] /= std::max(1.0, n_hh[r]);
     if (cfg.regions[r].urban) jobs0[r] = employed[r];
   }
+  init_demography();
   // Members abroad at the start (destinations[].initial_stock) already earn: their smoothed
   // earnings start at the opening month's net wage, and they count in the opening network.
   if (H > 0) {
@@ -156,6 +153,7 @@ void Simulation::Impl::step(std::vector<std::vector<double>>& values) {
           process_chunk(chunk_begin[c], chunk_end[c], chunk_region[c], part, scr, hopt);
         }
       });
+  if (demography_on) form_households();
   reduce(values);
   ++t;
 }
@@ -189,7 +187,7 @@ RunInfo Simulation::info(int threads) const {
   i.scale = config_.scale;
   i.start = config_.start;
   i.n_steps = config_.n_steps();
-  i.households = static_cast<std::int64_t>(world_.households().n_households());
+  i.households = static_cast<std::int64_t>(world_.households().n_live());
   i.persons = world_.persons();
   i.threads = threads;
   return i;

@@ -19,6 +19,10 @@ std::vector<int> shape_axes(Shape s) {
     return {A_REGION, A_DESTINATION, A_SEX, A_LEGAL};
   case Shape::OR:
     return {A_ORIGIN, A_REGION};
+  case Shape::R_PLACE_SEX_AGE:
+    return {A_REGION, A_PLACE, A_SEX, A_AGE};
+  case Shape::D_SEX_AGE:
+    return {A_DESTINATION, A_SEX, A_AGE};
   }
   return {};
 }
@@ -36,6 +40,10 @@ std::size_t shape_extent(Shape s, int regions, int destinations) {
     return uR * uD * 4;
   case Shape::OR:
     return uR * uR;
+  case Shape::R_PLACE_SEX_AGE:
+    return uR * 4 * AGE_BANDS;
+  case Shape::D_SEX_AGE:
+    return uD * 2 * AGE_BANDS;
   }
   return 0;
 }
@@ -49,6 +57,14 @@ SumOffsets make_offsets(int regions, int destinations) {
   return off;
 }
 
+std::vector<std::string> age_band_labels() {
+  std::vector<std::string> labels;
+  for (int b = 0; b + 1 < AGE_BANDS; ++b)
+    labels.push_back(std::to_string(5 * b) + "-" + std::to_string(5 * b + 4));
+  labels.push_back(std::to_string(5 * (AGE_BANDS - 1)) + "+");
+  return labels;
+}
+
 ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sampled) {
   ResultsLayout l;
   l.axes = {
@@ -58,6 +74,9 @@ ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sample
       {"origin_region", "Region a move starts from", w.region_ids()},
       {"sex", "Sex of the member", {"men", "women"}},
       {"legal_status", "Legal status at the destination", {"legal", "illegal"}},
+      {"place", "Where a member is: at home, or away (abroad or in another region)",
+       {"home", "away"}},
+      {"age_band", "Five-year age band (years)", age_band_labels()},
   };
   for (const SeriesRow& s : SERIES_TABLE)
     l.series.push_back({s.name, s.unit, s.description, shape_axes(s.shape)});
@@ -138,6 +157,11 @@ void Simulation::Impl::reduce(std::vector<std::vector<double>>& values) {
   for (std::size_t r = 0; r < uR; ++r) {
     P_r[r] = total[off[Sum::persons] + r] * inv_scale;
     income_mean_r[r] = values[S_MEAN_INCOME][r];
+    // What next month's births are spread over (demography.cpp).
+    members_r[r] = total[off[Sum::members] + r];
+    for (std::size_t b = 0; b < AGE_BANDS; ++b)
+      women_home_rb[r * AGE_BANDS + b] =
+          total[off[Sum::pop_age] + ((r * 2 + 0) * 2 + 1) * AGE_BANDS + b];
   }
   // Next month's urban labour force: active residents plus internal migrants present.
   for (std::size_t j = 0; j < uR; ++j) {

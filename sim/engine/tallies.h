@@ -30,6 +30,8 @@ enum class Shape : std::uint8_t {
   RD,           // region × destination
   RD_SEX_LEGAL, // region × destination × sex × legal status
   OR,           // origin region × region (a move)
+  R_PLACE_SEX_AGE, // region × place (home, away) × sex × age band
+  D_SEX_AGE,       // destination × sex × age band
 };
 
 // Partial sums added to directly while the households run: X(name, shape).
@@ -43,7 +45,16 @@ enum class Shape : std::uint8_t {
   X(bans, D)                /* active bans at the end of the month */                              \
   X(remit_src, RD)          /* remittances sent, som */                                            \
   X(moves, OR)              /* persons moving between regions */                                   \
-  X(new_business, R)        /* returnees starting a business */
+  X(new_business, R)        /* returnees starting a business */                                  \
+  X(births, R)              /* children born */                                                    \
+  X(deaths, R)              /* members who died, at home or away */                                \
+  X(deaths_away, D)         /* members who died away, by where they were */                        \
+  X(new_households, R)      /* households set up by a young adult */                               \
+  X(not_formed, R)          /* households not set up: the region's reserve was full */             \
+  X(dissolved, R)           /* households whose last member died */                                \
+  X(leavers, R)             /* young adults leaving this month (the formation pass's work) */      \
+  X(pop_age, R_PLACE_SEX_AGE) /* members by region, place, sex and age band */                     \
+  X(stock_age, D_SEX_AGE)   /* members away by destination, sex and age band */
 
 // Whole-number tallies of a household's month, by its region at the end of the month (kept as
 // integers until the flush, exact in any order): X(name).
@@ -57,7 +68,8 @@ enum class Shape : std::uint8_t {
   X(unemployed) /* unemployed adults at home */                                                    \
   X(business)   /* adults running a returnee business */                                           \
   X(n_with)     /* established migrant households (NELM diagnostics) */                            \
-  X(n_without)  /* households with nobody away */
+  X(n_without)  /* households with nobody away */                                                  \
+  X(working_age) /* members of working age, at home and away */
 
 // Real-valued tallies of a household's month, by region, summed in household order: X(name).
 #define KOCHMON_HOUSEHOLD_SUMS(X)                                                                  \
@@ -168,7 +180,30 @@ enum class Reduce : std::uint8_t {
   X(NEW_BUSINESSES, "returnee_businesses", "persons/month", R, copy, new_business, none,           \
     "Returnees who started a business this month")                                                 \
   X(BUSINESSES, "businesses", "persons", R, copy, business, none,                                  \
-    "Adults running a returnee business")
+    "Adults running a returnee business")                                                          \
+  X(HOUSEHOLDS, "households", "households", R, copy, hh, none,                                     \
+    "Households living in the region at the end of the month")                                     \
+  X(POPULATION, "population", "persons", R, copy, members, none,                                   \
+    "Members of the region's households, at home and away, at the end of the month")               \
+  X(WORKING_AGE, "working_age_population", "persons", R, copy, working_age, none,                  \
+    "Members of working age (population.working_age_from up to the retirement age), at home "      \
+    "and away")                                                                                    \
+  X(POPULATION_AGE, "population_by_age", "persons", R_PLACE_SEX_AGE, copy, pop_age, none,          \
+    "Members by region, place (at home, away), sex and five-year age band")                        \
+  X(STOCK_AGE, "stock_by_age", "persons", D_SEX_AGE, copy, stock_age, none,                        \
+    "Members away by destination, sex and five-year age band, at the end of the month")            \
+  X(BIRTHS, "births", "persons/month", R, copy, births, none, "Children born this month")          \
+  X(DEATHS, "deaths", "persons/month", R, copy, deaths, none,                                      \
+    "Members who died this month, at home or away")                                                \
+  X(DEATHS_AWAY, "deaths_away", "persons/month", D, copy, deaths_away, none,                       \
+    "Members who died away this month, by where they were")                                        \
+  X(NEW_HOUSEHOLDS, "new_households", "households/month", R, copy, new_households, none,           \
+    "Households set up this month by a young adult leaving home")                                  \
+  X(NOT_FORMED, "households_not_formed", "households/month", R, copy, not_formed, none,            \
+    "Young adults who would have set up a household but found the region's reserve of slots "      \
+    "full (demography.capacity_factor)")                                                           \
+  X(DISSOLVED, "households_dissolved", "households/month", R, copy, dissolved, none,               \
+    "Households whose last member died this month")
 
 // Per-household trajectories, after the series when households are sampled:
 // X(ID, dataset name, unit, description). Their values come from the store (Impl::reduce).
@@ -216,7 +251,16 @@ constexpr bool series_table_consistent() {
 }
 static_assert(series_table_consistent(), "KOCHMON_SERIES: a row's sums do not fit its shape");
 
-enum AxisId : int { A_REGION, A_DESTINATION, A_ORIGIN, A_SEX, A_LEGAL, A_HOUSEHOLD };
+enum AxisId : int {
+  A_REGION,
+  A_DESTINATION,
+  A_ORIGIN,
+  A_SEX,
+  A_LEGAL,
+  A_PLACE,
+  A_AGE,
+  A_HOUSEHOLD
+};
 
 //! The axes (AxisId) of a shape, and its number of values per step.
 std::vector<int> shape_axes(Shape s);

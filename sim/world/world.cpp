@@ -52,6 +52,40 @@ int categorical(const std::vector<double>& shares, double u) {
 
 constexpr std::size_t GEN_CHUNK = 4096;
 
+//! The first month of age band b and the month after its last (the 80+ band ends at
+//! OLDEST_AGE_MONTHS).
+int band_start(std::size_t b) {
+  return static_cast<int>(b) * 60;
+}
+int band_stop(std::size_t b) {
+  return b + 1 < AGE_BANDS ? static_cast<int>(b + 1) * 60 : OLDEST_AGE_MONTHS;
+}
+
+//! The share of persons with an age in [lo, hi) months (ages uniform within a band).
+double age_mass(const std::vector<double>& shares, int lo, int hi) {
+  double mass = 0;
+  for (std::size_t b = 0; b < shares.size(); ++b) {
+    const int s = band_start(b), e = band_stop(b);
+    const int overlap = std::max(0, std::min(hi, e) - std::max(lo, s));
+    mass += shares[b] * overlap / (e - s);
+  }
+  return mass;
+}
+
+//! An age in months in [lo, hi) from one uniform, by the inverse CDF of the band shares
+//! restricted to that range.
+int draw_age_months(const std::vector<double>& shares, int lo, int hi, double u) {
+  double x = u * age_mass(shares, lo, hi);
+  for (std::size_t b = 0; b < shares.size(); ++b) {
+    const int s = std::max(lo, band_start(b)), e = std::min(hi, band_stop(b));
+    if (e <= s) continue;
+    const double mass = shares[b] * (e - s) / (band_stop(b) - band_start(b));
+    if (x < mass) return std::min(e - 1, s + static_cast<int>(x / mass * (e - s)));
+    x -= mass;
+  }
+  return hi - 1;
+}
+
 } // namespace
 
 World::World(const RunConfig& config) : config_(config) {
@@ -176,29 +210,43 @@ std::int64_t World::persons() const {
 void World::generate_population() {
   const auto& pop = config_.population;
   const std::uint64_t seed = config_.world_seed;
-  std::vector<std::size_t> begin(static_cast<std::size_t>(n_regions_) + 1, 0);
-  for (int r = 0; r < n_regions_; ++r) {
-    const auto& c = config_.regions[static_cast<std::size_t>(r)];
-    const auto n =
-        static_cast<std::size_t>(std::llround(config_.scale * c.population / c.household_size));
-    begin[static_cast<std::size_t>(r) + 1] =
-        begin[static_cast<std::size_t>(r)] + std::max<std::size_t>(n, 1);
+  // Each region's block: its opening households, then the reserve for new ones.
+  const auto uR = static_cast<std::size_t>(n_regions_);
+  std::vector<std::size_t> begin(uR + 1, 0), live(uR, 0);
+  for (std::size_t r = 0; r < uR; ++r) {
+    const auto& c = config_.regions[r];
+    live[r] = std::max<std::size_t>(
+        static_cast<std::size_t>(std::llround(config_.scale * c.population / c.household_size)),
+        1);
+    const auto capacity =
+        config_.demography.enabled
+            ? static_cast<std::size_t>(std::ceil(static_cast<double>(live[r]) *
+                                                 config_.demography.capacity_factor))
+            : live[r];
+    begin[r + 1] = begin[r] + capacity;
   }
   const std::size_t H = begin.back();
   auto& hh = households_;
   hh.resize_households(H);
-  std::vector<std::uint8_t> region_of(H);
-  for (int r = 0; r < n_regions_; ++r)
-    std::fill(region_of.begin() + static_cast<std::ptrdiff_t>(begin[static_cast<std::size_t>(r)]),
-              region_of.begin() +
-                  static_cast<std::ptrdiff_t>(begin[static_cast<std::size_t>(r) + 1]),
+  hh.block_begin.resize(uR);
+  hh.block_end.resize(uR);
+  hh.block_capacity_end.resize(uR);
+  for (std::size_t r = 0; r < uR; ++r) {
+    hh.block_begin[r] = static_cast<std::uint32_t>(begin[r]);
+    hh.block_end[r] = static_cast<std::uint32_t>(begin[r] + live[r]);
+    hh.block_capacity_end[r] = static_cast<std::uint32_t>(begin[r + 1]);
+    std::fill(hh.region.begin() + static_cast<std::ptrdiff_t>(begin[r]),
+              hh.region.begin() + static_cast<std::ptrdiff_t>(begin[r + 1]),
               static_cast<std::uint8_t>(r));
+  }
+  auto is_live = [&](std::size_t h) { return h < hh.block_end[hh.region[h]]; };
 
-  // Pass 1: household-level attributes.
+  // Pass 1: household-level attributes (the reserve stays empty: size 0).
   const int max_size = static_cast<int>(pop.max_household_size);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, H, GEN_CHUNK), [&](const auto& range) {
     for (std::size_t h = range.begin(); h != range.end(); ++h) {
-      const int r = region_of[h];
+      if (!is_live(h)) continue;
+      const int r = hh.region[h];
       const auto& c = config_.regions[static_cast<std::size_t>(r)];
       hh.region[h] = static_cast<std::uint8_t>(r);
       const KeyedDraws size_draw(seed, Stream::world, h, 0, Purpose::household_size);
@@ -212,9 +260,12 @@ void World::generate_population() {
         if (adult_draw.uniform(static_cast<std::uint32_t>(i / 4), static_cast<unsigned>(i % 4)) <
             c.working_age_share)
           ++adults;
+      // Working-age members beyond MAX_ADULTS are dependants of working age (the first ones).
+      hh.leaver[h] = static_cast<std::uint8_t>(std::max(0, adults - MAX_ADULTS));
       adults = std::clamp(adults, 1, std::min(size, MAX_ADULTS));
       hh.size[h] = static_cast<std::uint8_t>(size);
       hh.n_adults[h] = static_cast<std::uint8_t>(adults);
+      hh.n_dependants[h] = static_cast<std::uint8_t>(size - adults);
       // Land: rural households hold an exponentially distributed plot (many small holdings).
       const bool rural = KeyedDraws::to_unit(w.v[1]) < c.rural_share;
       const double u_land = KeyedDraws::to_unit(w.v[2]);
@@ -224,13 +275,10 @@ void World::generate_population() {
     }
   });
 
-  // Pass 2: adult slots (prefix sum in household order).
-  std::size_t A = 0;
-  for (std::size_t h = 0; h < H; ++h) {
-    hh.first_adult[h] = static_cast<std::uint32_t>(A);
-    A += hh.n_adults[h];
-  }
-  hh.resize_adults(A);
+  // Pass 2: adult slots, MAX_ADULTS per household (a child who comes of age takes a free one).
+  for (std::size_t h = 0; h < H; ++h)
+    hh.first_adult[h] = static_cast<std::uint32_t>(h * MAX_ADULTS);
+  hh.resize_adults(H * MAX_ADULTS);
 
   // Pass 3: adults' traits, labour status and wages; the household's opening income.
   double mean_skill_factor = 0;
@@ -243,6 +291,32 @@ void World::generate_population() {
   double adults_full = 0;
   for (const auto& r : config_.regions)
     adults_full += r.population * r.working_age_share;
+  const int wa_from = 12 * pop.working_age_from;
+  const std::array<int, 2> retire{12 * pop.retirement_age[0], 12 * pop.retirement_age[1]};
+  // Who is abroad follows who goes (decision.who_goes): an adult's chance is scaled by its
+  // propensity over the adults' mean one, so the opening stock has the migrants' sex and ages.
+  const auto& who = config_.decision.who_goes;
+  auto propensity = [&](bool woman, int age_months) {
+    const int band = std::clamp(age_band_of_years(age_months / 12) - FIRST_WORKING_BAND, 0,
+                                PROPENSITY_BANDS - 1);
+    return who[woman ? 1 : 0][static_cast<std::size_t>(band)];
+  };
+  bool uniform_who = true;
+  for (const auto& by_age : who)
+    for (double w : by_age)
+      uniform_who = uniform_who && w == 1.0;
+  double mean_propensity = 0;
+  for (int s = 0; s < 2; ++s) {
+    const int hi = retire[static_cast<std::size_t>(s)];
+    double mass = 0, weighted = 0;
+    for (int m = wa_from; m < hi; m += 12) {
+      const double x = age_mass(pop.age_shares, m, m + 12);
+      mass += x;
+      weighted += x * propensity(s == 1, m);
+    }
+    mean_propensity += (s == 1 ? pop.women_share : 1 - pop.women_share) *
+                       (mass > 0 ? weighted / mass : 0.0);
+  }
   std::vector<double> q_abroad;
   std::vector<double> legal_at_start;
   for (std::size_t f = 0; f < config_.destinations.size(); ++f) {
@@ -251,9 +325,39 @@ void World::generate_population() {
     legal_at_start.push_back(config_.regime_config(f, m0).legal_share_at(
         m0, wage_som(n_regions_ + static_cast<int>(f), m0)));
   }
+  // Ages (months at time.start) from population.age_shares: adults within working age,
+  // dependants outside it, children or pensioners in proportion to the shares' mass there.
+  const double child_mass = age_mass(pop.age_shares, 0, wa_from);
+  std::array<double, 2> p_child{};
+  for (int s = 0; s < 2; ++s) {
+    const double old = age_mass(pop.age_shares, retire[static_cast<std::size_t>(s)],
+                                OLDEST_AGE_MONTHS);
+    p_child[static_cast<std::size_t>(s)] = child_mass + old > 0 ? child_mass / (child_mass + old)
+                                                                : 1.0;
+  }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, H, GEN_CHUNK), [&](const auto& range) {
     for (std::size_t h = range.begin(); h != range.end(); ++h) {
+      if (!is_live(h)) continue;
       const auto& c = config_.regions[hh.region[h]];
+      // Dependants: the first `leaver[h]` are of working age (beyond MAX_ADULTS), the others
+      // children or pensioners.
+      std::uint16_t women = 0;
+      for (int j = 0; j < hh.n_dependants[h]; ++j) {
+        const auto b = KeyedDraws(seed, Stream::world, h, j, Purpose::dependants).block(0);
+        const bool woman = KeyedDraws::to_unit(b.v[0]) < 0.5;
+        const int ret = retire[woman ? 1 : 0];
+        const double u = KeyedDraws::to_unit(b.v[2]);
+        const int age =
+            j < hh.leaver[h] ? draw_age_months(pop.age_shares, wa_from, ret, u)
+            : KeyedDraws::to_unit(b.v[1]) < p_child[woman ? 1 : 0]
+                ? draw_age_months(pop.age_shares, 0, wa_from, u)
+                : draw_age_months(pop.age_shares, ret, OLDEST_AGE_MONTHS, u);
+        hh.dependant_birth[h * MAX_DEPENDANTS + static_cast<std::size_t>(j)] =
+            static_cast<std::int16_t>(-age);
+        women = static_cast<std::uint16_t>(women | (woman ? 1u << j : 0u));
+      }
+      hh.dependant_women[h] = women;
+      hh.leaver[h] = NO_DEST;
       const double u_r = c.unemployment.at(m0), w_r = c.wage_som.at(m0);
       double income = hh.land_ha[h] * c.farm_income_som_per_ha.at(m0);
       for (int k = 0; k < hh.n_adults[h]; ++k) {
@@ -261,9 +365,10 @@ void World::generate_population() {
         const KeyedDraws t(seed, Stream::world, h, k, Purpose::adult_traits);
         const auto b = t.block(0);
         const bool woman = KeyedDraws::to_unit(b.v[0]) < pop.women_share;
-        const int age = categorical(pop.age_band_shares, KeyedDraws::to_unit(b.v[1]));
+        hh.birth[a] = static_cast<std::int16_t>(-draw_age_months(
+            pop.age_shares, wa_from, retire[woman ? 1 : 0], KeyedDraws::to_unit(b.v[1])));
         const int skill = categorical(pop.skill_shares, KeyedDraws::to_unit(b.v[2]));
-        hh.traits[a] = Traits::pack(woman, age, skill);
+        hh.traits[a] = Traits::pack(woman, 0, skill);
         const auto b2 = t.block(1);
         const double z = KeyedDraws::normal(b2.v[0], b2.v[1]);
         hh.wage_factor[a] =
@@ -279,9 +384,13 @@ void World::generate_population() {
         hh.dest[a] = NO_DEST;
         if (!q_abroad.empty()) {
           const auto ab = KeyedDraws(seed, Stream::world, h, k, Purpose::initial_abroad).block(0);
+          const double factor =
+              uniform_who || mean_propensity <= 0
+                  ? 1.0
+                  : propensity(Traits::woman(hh.traits[a]), -hh.birth[a]) / mean_propensity;
           double u = KeyedDraws::to_unit(ab.v[0]);
           for (std::size_t f = 0; f < q_abroad.size(); ++f) {
-            if (u < q_abroad[f]) {
+            if (u < q_abroad[f] * factor) {
               hh.status[a] = AdultStatus::away;
               hh.dest[a] = static_cast<std::uint8_t>(n_regions_ + static_cast<int>(f));
               hh.away_flags[a] = static_cast<std::uint8_t>(
@@ -290,7 +399,7 @@ void World::generate_population() {
               hh.since_step[a] = -1;
               break;
             }
-            u -= q_abroad[f];
+            u -= q_abroad[f] * factor;
           }
         }
         if (hh.status[a] == AdultStatus::home_employed) income += w_r * hh.wage_factor[a];

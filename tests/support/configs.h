@@ -115,8 +115,9 @@ inline sim::RunConfig closed_ht_config(double w_rural, double w_urban, int month
 //! migrants re-route) with all three rules under `combine`, entry bans enforced with
 //! probability 0.7 then 0.95 (the evasion path), regime switches in months 5 and 8, an amnesty
 //! in month 9, household moves with regional constants, push-pull's hold of members away, the
-//! liquidity constraint with credit, training, return grants, trajectories, and an initial
-//! stock abroad at every destination. `households_per_region` households in each region (at
+//! liquidity constraint with credit, training, return grants, trajectories, an initial
+//! stock abroad at every destination, and demography (births, deaths, ageing, new households,
+//! who goes by sex and age). `households_per_region` households in each region (at
 //! scale 1), so a region holds several chunks of the parallel step when it is large.
 inline sim::RunConfig every_feature_config(const sim::Registries& reg, const std::string& combine,
                                            double households_per_region, int months) {
@@ -138,6 +139,13 @@ inline sim::RunConfig every_feature_config(const sim::Registries& reg, const std
   for (std::size_t d = 0; d < c.destinations.size(); ++d)
     c.destinations[d].initial_stock = initial_share[d] * persons;
   c.output.trajectories_sample = 0.02;
+  // Demography (issue #14): births, deaths, ageing and new households (appended to the
+  // regions' reserves while the run goes), who goes by sex and age, returns by age.
+  c.demography.enabled = true;
+  c.demography.formation_monthly = 0.004;
+  c.decision.who_goes[0] = {1.0, 1.6, 1.5, 1.0, 0.8, 0.6, 0.5, 0.35, 0.2, 0.1};
+  c.decision.who_goes[1] = {0.3, 0.5, 0.45, 0.3, 0.25, 0.2, 0.15, 0.1, 0.06, 0.03};
+  c.abroad.return_age_gradient = 0.4;
   return c;
 }
 

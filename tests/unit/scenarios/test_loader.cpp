@@ -77,7 +77,7 @@ regimes:
   visa: {income_tax: 0.25}
 population:
   women_share: 0.45
-  age_band_shares: [0.4, 0.3, 0.3]
+  age_shares: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.05, 0.04, 0.03, 0.03, 0.02, 0.02, 0.01]
   skill_shares: [0.6, 0.3, 0.1]
   skill_wage_factor: [0.7, 1.0, 2.0]
   wage_sigma: 0.6
@@ -215,7 +215,8 @@ TEST(LoadScenario, EveryFieldLands) {
   EXPECT_DOUBLE_EQ(visa.legal_share.points[0].value, 0.8); // schema default
 
   EXPECT_DOUBLE_EQ(c.population.women_share, 0.45);
-  EXPECT_EQ(c.population.age_band_shares, (std::vector<double>{0.4, 0.3, 0.3}));
+  EXPECT_EQ(c.population.age_shares[6], 0.05);
+  EXPECT_EQ(c.population.age_shares.size(), 17u);
   EXPECT_EQ(c.population.skill_shares, (std::vector<double>{0.6, 0.3, 0.1}));
   EXPECT_EQ(c.population.skill_wage_factor, (std::vector<double>{0.7, 1.0, 2.0}));
   EXPECT_DOUBLE_EQ(c.population.wage_sigma, 0.6);
@@ -306,7 +307,7 @@ TEST(LoadScenario, DefaultsFilledIn) {
   EXPECT_DOUBLE_EQ(c.regions[0].household_size, 4.2);
   EXPECT_DOUBLE_EQ(c.regions[0].poverty_rate.points[0].value, 0.2);
   EXPECT_DOUBLE_EQ(c.regions[0].farm_income_som_per_ha.points[0].value, 2000);
-  EXPECT_EQ(c.population.age_band_shares, defaults.population.age_band_shares);
+  EXPECT_EQ(c.population.age_shares, defaults.population.age_shares);
   EXPECT_EQ(c.population.skill_wage_factor, defaults.population.skill_wage_factor);
   EXPECT_DOUBLE_EQ(c.population.max_household_size, 12);
   EXPECT_EQ(c.decision.combine, "logit");
@@ -753,7 +754,7 @@ destinations:
   EXPECT_EQ(first.decision.rules[0].params, second.decision.rules[0].params);
   EXPECT_DOUBLE_EQ(second.decision.rules[0].params.at("b_cost"), 0.25);
   EXPECT_EQ(first.decision.combine_params, second.decision.combine_params);
-  EXPECT_EQ(first.population.age_band_shares, second.population.age_band_shares);
+  EXPECT_EQ(first.population.age_shares, second.population.age_shares);
   EXPECT_EQ(first.output.chunk_months, second.output.chunk_months);
   EXPECT_EQ(first.description, second.description);
 }

@@ -40,7 +40,7 @@ void expect_features_happened(const RunConfig& c) {
   const std::size_t uR = c.regions.size(), uD = uR + c.destinations.size();
   std::vector<double> departures(uD, 0.0);
   double bans = 0, expulsions = 0, moves = 0, returns = 0, first_stock = -1, peak_bans = 0,
-         last_bans = 0;
+         last_bans = 0, births = 0, deaths = 0, formed = 0;
   for (int t = 0; t < c.n_steps(); ++t) {
     sim.step();
     const auto dep = sim.values(sim.series_index("departures")); // region × destination
@@ -54,6 +54,9 @@ void expect_features_happened(const RunConfig& c) {
     expulsions += total("expulsions");
     moves += total("internal_moves");
     returns += total("returns");
+    births += total("births");
+    deaths += total("deaths");
+    formed += total("new_households");
     last_bans = total("active_bans");
     peak_bans = std::max(peak_bans, last_bans);
     if (first_stock < 0) first_stock = total("stock");
@@ -66,6 +69,9 @@ void expect_features_happened(const RunConfig& c) {
   EXPECT_GT(moves, 0);
   EXPECT_GT(returns, 0);
   EXPECT_LT(last_bans, peak_bans); // bans were lifted (the amnesty) or expired
+  EXPECT_GT(births, 0);
+  EXPECT_GT(deaths, 0);
+  EXPECT_GT(formed, 0); // new households took slots of the reserve
 }
 
 TEST(Determinism, ThreadCountsGiveBitIdenticalSeries) {

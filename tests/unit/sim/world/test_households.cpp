@@ -34,14 +34,17 @@ TEST(Households, ResizeSizesEveryArrayAndMarksNewAdultsWithNoDestination) {
   for (std::size_t n :
        {hh.region.size(), hh.size.size(), hh.n_adults.size(), hh.first_adult.size(),
         hh.land_ha.size(), hh.savings_som.size(), hh.income_som.size(), hh.remit_som.size(),
-        hh.income_mean_som.size(), hh.income_var.size(), hh.shock.size()})
+        hh.income_mean_som.size(), hh.income_var.size(), hh.shock.size(),
+        hh.n_dependants.size(), hh.dependant_women.size(), hh.leaver.size()})
     EXPECT_EQ(n, 5u);
+  EXPECT_EQ(hh.dependant_birth.size(), 5u * MAX_DEPENDANTS);
   EXPECT_EQ(hh.n_households(), 5u);
   EXPECT_EQ(hh.n_adults_total(), 0u);
   hh.resize_adults(7);
   for (std::size_t n : {hh.traits.size(), hh.status.size(), hh.dest.size(), hh.away_flags.size(),
                         hh.since_step.size(), hh.months_jobless.size(), hh.wage_factor.size(),
-                        hh.earnings_abroad_som.size(), hh.ban_dest.size(), hh.ban_until.size()})
+                        hh.earnings_abroad_som.size(), hh.ban_dest.size(), hh.ban_until.size(),
+                        hh.birth.size()})
     EXPECT_EQ(n, 7u);
   EXPECT_EQ(hh.n_adults_total(), 7u);
   for (std::size_t a = 0; a < 7; ++a) {
@@ -51,15 +54,16 @@ TEST(Households, ResizeSizesEveryArrayAndMarksNewAdultsWithNoDestination) {
 }
 
 // What the benchmark reports as bytes per person: every array of the store, by its capacity.
-// Per household 3 one-byte arrays, first_adult (4 bytes) and 7 floats = 35 bytes; per adult 6
-// one-byte arrays, 2 two-byte and 2 floats = 18 bytes. A new array must be counted here too.
+// Per household 5 one-byte arrays, one two-byte, first_adult (4 bytes), 7 floats and 12
+// two-byte dependant births = 63 bytes; per adult 6 one-byte arrays, 3 two-byte and 2 floats =
+// 20 bytes. A new array must be counted here too.
 TEST(Households, BytesCountsEveryArray) {
   Households hh;
   EXPECT_EQ(hh.bytes(), 0u);
   hh.resize_households(100);
   hh.resize_adults(250);
-  EXPECT_EQ(hh.bytes(), 35 * hh.region.capacity() + 18 * hh.traits.capacity());
-  EXPECT_GE(hh.bytes(), 35u * 100 + 18u * 250);
+  EXPECT_EQ(hh.bytes(), 63 * hh.region.capacity() + 20 * hh.traits.capacity());
+  EXPECT_GE(hh.bytes(), 63u * 100 + 20u * 250);
 }
 
 TEST(Households, TraitsPackSexAgeBandAndSkillIntoOneByte) {
@@ -94,12 +98,11 @@ TEST(Population, HouseholdsPerRegionArePopulationTimesScaleOverHouseholdSize) {
   EXPECT_TRUE(std::is_sorted(region.begin(), region.end())) << "households region by region";
 }
 
-TEST(Population, SizesAndAdultsAreInRangeAndAdultSlotsAreContiguous) {
+TEST(Population, SizesAndAdultsAreInRangeAndEachHouseholdHasItsSlots) {
   RunConfig c = tiny_world_config();
   c.population.max_household_size = 8; // binds: 1 + Poisson(4.5) exceeds 8 for 9% in b
   const World w(c);
   const auto& hh = w.households();
-  std::size_t next = 0;
   std::int64_t persons = 0;
   int largest = 0;
   for (std::size_t h = 0; h < hh.n_households(); ++h) {
@@ -107,16 +110,16 @@ TEST(Population, SizesAndAdultsAreInRangeAndAdultSlotsAreContiguous) {
     ASSERT_LE(hh.size[h], 8);
     ASSERT_GE(hh.n_adults[h], 1);
     ASSERT_LE(hh.n_adults[h], std::min<int>(hh.size[h], MAX_ADULTS));
-    ASSERT_EQ(hh.first_adult[h], next) << "household " << h;
-    next += hh.n_adults[h];
+    ASSERT_EQ(hh.size[h], hh.n_adults[h] + hh.n_dependants[h]) << "household " << h;
+    ASSERT_EQ(hh.first_adult[h], h * MAX_ADULTS) << "household " << h;
     persons += hh.size[h];
     largest = std::max<int>(largest, hh.size[h]);
   }
   EXPECT_EQ(largest, 8);
-  EXPECT_EQ(hh.n_adults_total(), next);
+  EXPECT_EQ(hh.n_adults_total(), hh.n_households() * MAX_ADULTS);
   EXPECT_EQ(w.persons(), persons);
   for (std::size_t n : {hh.status.size(), hh.dest.size(), hh.wage_factor.size()})
-    EXPECT_EQ(n, next);
+    EXPECT_EQ(n, hh.n_households() * MAX_ADULTS);
 }
 
 // Sizes are 1 + Poisson(m − 1) (MODEL.md §3): the mean size of a region's n households is m
@@ -219,36 +222,57 @@ TEST(Population, LabourStatusAndOpeningIncomeFollowTheRegion) {
   EXPECT_NEAR(unemployed / active, 0.05, 4 * std::sqrt(0.05 * 0.95 / active));
 }
 
-// Traits and wages over all ≈ 37,000 adults: shares within 4 binomial sd; wage factors are
-// skill_factor / mean skill factor × a lognormal of mean 1, so log wage_factor for skill k has
-// mean ln(f_k / f̄) − σ²/2 and sd σ (4σ / sqrt(n_k)), and the factors average 1 (sd of one
+// Traits, ages and wages over all ≈ 37,000 adults: shares within 4 binomial sd; wage factors
+// are skill_factor / mean skill factor × a lognormal of mean 1, so log wage_factor for skill k
+// has mean ln(f_k / f̄) − σ²/2 and sd σ (4σ / sqrt(n_k)), and the factors average 1 (sd of one
 // factor sqrt(E[f²] / f̄² · e^{σ²} − 1)). Skill factors far from mean 1 (f̄ = 1.8), so that
-// leaving out the normalisation would show.
+// leaving out the normalisation would show. Ages lie in working age (16 up to 63 for men, 58
+// for women) with the age_shares' mass there, uniform within a band.
 TEST(Population, TraitsAndWageFactorsFollowThePopulationShares) {
   RunConfig c = tiny_world_config();
   c.population.skill_wage_factor = {1.0, 2.0, 4.0};
   const World w(c);
   const auto& hh = w.households();
   const auto& pop = c.population;
-  const double n = static_cast<double>(hh.n_adults_total());
-  std::vector<double> age(3, 0), skill(3, 0), log_wage(3, 0);
-  double women = 0, wage = 0;
-  for (std::size_t a = 0; a < hh.n_adults_total(); ++a) {
-    const auto t = hh.traits[a];
-    ASSERT_LT(Traits::age_band(t), 3);
-    ASSERT_LT(Traits::skill(t), 3);
-    women += Traits::woman(t);
-    age[static_cast<std::size_t>(Traits::age_band(t))] += 1;
-    skill[static_cast<std::size_t>(Traits::skill(t))] += 1;
-    log_wage[static_cast<std::size_t>(Traits::skill(t))] += std::log(hh.wage_factor[a]);
-    wage += hh.wage_factor[a];
+  std::vector<double> age(AGE_BANDS, 0), men_age(AGE_BANDS, 0), skill(3, 0), log_wage(3, 0);
+  double women = 0, wage = 0, n = 0, men = 0;
+  for (std::size_t h = 0; h < hh.n_households(); ++h)
+    for (int k = 0; k < hh.n_adults[h]; ++k) {
+      const std::size_t a = hh.first_adult[h] + static_cast<std::size_t>(k);
+      const auto t = hh.traits[a];
+      ASSERT_LT(Traits::skill(t), 3);
+      const bool woman = Traits::woman(t);
+      const int months = -hh.birth[a];
+      ASSERT_GE(months, 12 * pop.working_age_from);
+      ASSERT_LT(months, 12 * pop.retirement_age[woman ? 1 : 0]);
+      women += woman;
+      n += 1;
+      if (!woman) {
+        men += 1;
+        men_age[static_cast<std::size_t>(age_band_of_years(months / 12))] += 1;
+      }
+      skill[static_cast<std::size_t>(Traits::skill(t))] += 1;
+      log_wage[static_cast<std::size_t>(Traits::skill(t))] += std::log(hh.wage_factor[a]);
+      wage += hh.wage_factor[a];
+    }
+  auto share_tol = [](double p, double of) { return 4 * std::sqrt(p * (1 - p) / of); };
+  EXPECT_NEAR(women / n, pop.women_share, share_tol(pop.women_share, n));
+  // Men's ages: band b's share of the age_shares' mass over 16..62 (band 3 holds 16-19, 4 of
+  // its 5 years; band 12 holds 60-62, 3 of 5).
+  double mass = 0;
+  std::vector<double> expect(AGE_BANDS, 0);
+  for (int b = 3; b <= 12; ++b) {
+    const double years = b == 3 ? 4 : b == 12 ? 3 : 5;
+    expect[static_cast<std::size_t>(b)] = pop.age_shares[static_cast<std::size_t>(b)] * years / 5;
+    mass += expect[static_cast<std::size_t>(b)];
   }
-  auto share_tol = [n](double p) { return 4 * std::sqrt(p * (1 - p) / n); };
-  EXPECT_NEAR(women / n, pop.women_share, share_tol(pop.women_share));
+  for (int b = 0; b < AGE_BANDS; ++b) {
+    const double p = expect[static_cast<std::size_t>(b)] / mass;
+    EXPECT_NEAR(men_age[static_cast<std::size_t>(b)] / men, p, share_tol(p, men) + 1e-12) << b;
+  }
   double f_mean = 0, f2 = 0;
   for (std::size_t k = 0; k < 3; ++k) {
-    EXPECT_NEAR(age[k] / n, pop.age_band_shares[k], share_tol(pop.age_band_shares[k])) << k;
-    EXPECT_NEAR(skill[k] / n, pop.skill_shares[k], share_tol(pop.skill_shares[k])) << k;
+    EXPECT_NEAR(skill[k] / n, pop.skill_shares[k], share_tol(pop.skill_shares[k], n)) << k;
     f_mean += pop.skill_shares[k] * pop.skill_wage_factor[k];
     f2 += pop.skill_shares[k] * pop.skill_wage_factor[k] * pop.skill_wage_factor[k];
   }
@@ -277,7 +301,9 @@ TEST(Population, MembersAbroadAtTheStartFollowTheInitialStockAndRegime) {
   double adults_full = 0;
   for (const auto& r : c.regions)
     adults_full += r.population * r.working_age_share;
-  const double A = static_cast<double>(hh.n_adults_total());
+  double A = 0;
+  for (std::size_t h = 0; h < hh.n_households(); ++h)
+    A += hh.n_adults[h];
   double away[2] = {0, 0}, legal[2] = {0, 0};
   for (std::size_t a = 0; a < hh.n_adults_total(); ++a) {
     if (hh.status[a] != AdultStatus::away) {
