@@ -372,13 +372,7 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   const Node& retirement = at(population, "retirement_age");
   cfg.population.retirement_age = {static_cast<int>(integer(retirement, "men")),
                                    static_cast<int>(integer(retirement, "women"))};
-  for (const char* sex : {"men", "women"})
-    if (integer(retirement, sex) <= cfg.population.working_age_from)
-      diag.error(at(retirement, sex).pos, std::string("population.retirement_age.") + sex,
-                 "retirement age " + std::to_string(integer(retirement, sex)) +
-                     " is not above population.working_age_from (" +
-                     std::to_string(cfg.population.working_age_from) + ")",
-                 "working age runs from working_age_from up to the retirement age");
+  // The ranges (working_age_from <= 25 < 30 <= retirement) keep working age non-empty.
   cfg.population.skill_shares = numbers(population, "skill_shares");
   cfg.population.skill_wage_factor = numbers(population, "skill_wage_factor");
   cfg.population.wage_sigma = num(population, "wage_sigma");
@@ -402,7 +396,8 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   dm.formation_age_min = static_cast<int>(integer(demography, "formation_age_min"));
   dm.formation_age_max = static_cast<int>(integer(demography, "formation_age_max"));
   dm.formation_land_share = num(demography, "formation_land_share");
-  dm.capacity_factor = num(demography, "capacity_factor");
+  const bool capacity_given = at(demography, "capacity_factor").is_scalar();
+  dm.capacity_factor = capacity_given ? num(demography, "capacity_factor") : 1.0;
   if (dm.formation_age_max <= dm.formation_age_min)
     diag.error(at(demography, "formation_age_max").pos, "demography.formation_age_max",
                "formation_age_max " + std::to_string(dm.formation_age_max) +
@@ -416,7 +411,7 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
                "only working-age adults set up households");
   // The reserve of household slots must hold what the scenario's births and deaths imply by
   // time.end (households grow like persons; the crude death rate is that of the opening age
-  // structure, a rough guide that a margin of 5% covers).
+  // structure, a rough guide): computed with a margin of 10%, or checked with one of 5%.
   if (dm.enabled && !cfg.regions.empty()) {
     double cdr = 0;
     for (std::size_t b = 0; b < sim::AGE_BANDS && b < cfg.population.age_shares.size() &&
@@ -436,7 +431,9 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
         worst = rc.id;
       }
     }
-    if (need * 1.05 > dm.capacity_factor) {
+    if (!capacity_given) {
+      dm.capacity_factor = std::clamp(need * 1.1, 1.0, 10.0);
+    } else if (need * 1.05 > dm.capacity_factor) {
       char buf[240], hint[120];
       std::snprintf(buf, sizeof buf,
                     "the reserve of household slots is too small: region %s grows by a factor of "

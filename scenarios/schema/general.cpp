@@ -175,15 +175,13 @@ std::vector<Key> general_keys() {
        .default_value = "63",
        .range = closed(30, 90),
        .unit = "years",
-       .meaning = "Men leave working age at this age (Kyrgyz statutory retirement age: 63); "
-                  "above population.working_age_from."},
+       .meaning = "Men leave working age at this age (Kyrgyz statutory retirement age: 63)."},
       {.path = "population.retirement_age.women",
        .type = Type::integer,
        .default_value = "58",
        .range = closed(30, 90),
        .unit = "years",
-       .meaning = "Women leave working age at this age (Kyrgyz statutory: 58); above "
-                  "population.working_age_from."},
+       .meaning = "Women leave working age at this age (Kyrgyz statutory: 58)."},
       {.path = "population.skill_shares",
        .type = Type::numbers,
        .default_value = "[0.5, 0.35, 0.15]",
@@ -317,14 +315,16 @@ std::vector<Key> general_keys() {
                   "households are landless, as the land reform's plots stay with the parent)."},
       {.path = "demography.capacity_factor",
        .type = Type::number,
-       .default_value = "1.5",
+       .computed_default = "the growth by time.end of the fastest-growing region, x 1.1",
        .range = closed(1, 10),
        .unit = "1",
        .meaning = "Household slots reserved per region at start-up, as a multiple of its opening "
-                  "households (memory grows with it). A scenario whose births and deaths would "
-                  "outgrow the reserve by time.end is refused before the run; a new household "
-                  "that finds its region's reserve full in a run is not formed (the "
-                  "households_not_formed series counts them)."},
+                  "households (memory grows with it). The growth is the region's births less "
+                  "deaths (its birth_rate_per_1000 less the crude death rate of "
+                  "population.age_shares under death_rate_per_1000) compounded monthly to "
+                  "time.end. A value given that is below 1.05 x that growth is refused before "
+                  "the run; a new household that still finds its region's reserve full in a "
+                  "run is not formed (the households_not_formed series counts them)."},
 
       // shocks
       {.path = "shocks.persistence",

@@ -267,7 +267,7 @@ struct DemographyConfig {
   int formation_age_min = 20;         // years, inclusive
   int formation_age_max = 35;         // years, exclusive
   double formation_land_share = 0;    // share of the parent's land a new household takes
-  double capacity_factor = 1.5;       // household slots reserved per region, × opening count
+  double capacity_factor = 1.5; // household slots per region, × opening count (loader: computed)
 };
 
 struct OutputConfig {

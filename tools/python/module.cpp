@@ -513,6 +513,7 @@ public:
     out["region"] = gather<std::uint8_t, std::int32_t>(h.region, ix);
     out["size"] = gather<std::uint8_t, std::int32_t>(h.size, ix);
     out["n_adults"] = gather<std::uint8_t, std::int32_t>(h.n_adults, ix);
+    out["n_dependants"] = gather<std::uint8_t, std::int32_t>(h.n_dependants, ix);
     out["first_adult"] = gather<std::uint32_t, std::int64_t>(h.first_adult, ix);
     out["land_ha"] = gather(h.land_ha, ix);
     out["savings_som"] = gather(h.savings_som, ix);
@@ -541,11 +542,13 @@ public:
     out["household"] =
         py::array_t<std::int64_t>(static_cast<py::ssize_t>(owner.size()), owner.data());
     std::vector<std::int32_t> woman(slots.size()), age(slots.size()), skill(slots.size());
+    // Ages now: the step less the month of birth (with demography; else those at the start).
+    const int clock = simulation_->config().demography.enabled ? simulation_->steps_done() : 0;
     for (std::size_t i = 0; i < slots.size(); ++i) {
-      const auto t = h.traits[static_cast<std::size_t>(slots[i])];
-      woman[i] = sim::Traits::woman(t);
-      age[i] = sim::Traits::age_band(t);
-      skill[i] = sim::Traits::skill(t);
+      const auto a = static_cast<std::size_t>(slots[i]);
+      woman[i] = sim::Traits::woman(h.traits[a]);
+      age[i] = sim::age_band_of_years((clock - h.birth[a]) / 12);
+      skill[i] = sim::Traits::skill(h.traits[a]);
     }
     const auto n = static_cast<py::ssize_t>(slots.size());
     out["woman"] = py::array_t<std::int32_t>(n, woman.data());
@@ -563,6 +566,7 @@ public:
     out["dest"] = py::array_t<std::int32_t>(n, dest.data());
     out["away_flags"] = gather<std::uint8_t, std::int32_t>(h.away_flags, &slots);
     out["since_step"] = gather<std::int16_t, std::int32_t>(h.since_step, &slots);
+    out["birth"] = gather<std::int16_t, std::int32_t>(h.birth, &slots);
     out["wage_factor"] = gather(h.wage_factor, &slots);
     out["earnings_abroad_som"] = gather(h.earnings_abroad_som, &slots);
     return out;
@@ -989,7 +993,7 @@ PYBIND11_MODULE(_kochmon, m) {
                              [](const WorldData& w) { return w.config->resolved_yaml; })
       .def_property_readonly("world_seed", [](const WorldData& w) { return w.config->world_seed; })
       .def_property_readonly(
-          "households", [](const WorldData& w) { return w.world->households().n_households(); })
+          "households", [](const WorldData& w) { return w.world->households().n_live(); })
       .def_property_readonly("persons", [](const WorldData& w) { return w.world->persons(); });
   m.def("build_world", &build_world, py::arg("config"), py::arg("threads") = 0,
         "Draws a scenario's world (places and population) once, with the GIL released.");

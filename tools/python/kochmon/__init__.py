@@ -744,8 +744,10 @@ class Simulation:
 
     def households(self, sample=None, seed=0):
         """Households now, as {field: numpy array} (copies): id, region (index into the
-        scenario's regions), size, n_adults, first_adult, land_ha, savings_som, income_som,
-        remit_som, income_mean_som, income_var, shock.
+        scenario's regions), size, n_adults, n_dependants, first_adult, land_ha, savings_som,
+        income_som, remit_som, income_mean_som, income_var, shock. With demography.enabled
+        the ids include the regions' reserves of slots for new households: a slot not (or no
+        longer) in use has size 0.
 
         sample: None for all, an int for that many drawn at random (numpy, `seed`; not the
         engine's random streams, so looking never changes a run), or a list of household ids.
@@ -754,9 +756,10 @@ class Simulation:
 
     def adults(self, sample=None, seed=0):
         """The working-age adults of the same households (sample as in households()):
-        household, woman, age_band, skill, status (ADULT_STATUS), dest (index into
-        region ids then destination ids; -1 at home), away_flags, since_step, wage_factor,
-        earnings_abroad_som."""
+        household, woman, age_band (five-year band of the age now, 0 = 0-4 ... 16 = 80+),
+        skill, status (ADULT_STATUS), dest (index into region ids then destination ids; -1 at
+        home), away_flags, since_step, birth (month of birth relative to time.start),
+        wage_factor, earnings_abroad_som."""
         return self._stepper.adults(self._index(sample, seed))
 
     def results(self):
