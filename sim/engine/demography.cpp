@@ -37,7 +37,10 @@ void Simulation::Impl::init_demography() {
   members_r.assign(uR, 0.0);
   women_home_rb.assign(uR * AGE_BANDS, 0.0);
   frame.fert_rb.assign(uR * AGE_BANDS, 0.0);
+  frame.demography_bound_r.assign(uR, 0.0);
   if (!demography_on) return;
+  for (std::size_t h = 0; h < world.households().n_households(); ++h)
+    if (world.households().size[h] > 0) update_next_transition(h, 0);
   const auto& hh = world.households();
   for (std::size_t h = 0; h < hh.n_households(); ++h) {
     if (hh.size[h] == 0) continue;
@@ -59,11 +62,19 @@ void Simulation::Impl::init_demography() {
 
 // This month's fertility: the region's births (its crude birth rate of last month's members)
 // spread over the working-age women at home by the shares of births by mother's age.
+// The bound of one member's hazard (demography_month's thinning): the largest death
+// probability, the region's largest birth probability and the formation rate, with a margin
+// for the rounding of a sum of up to 16 terms.
 void Simulation::Impl::prepare_demography() {
   const Month m = cfg.start + t;
   const auto& shares = cfg.demography.fertility_age_shares;
+  double q_max = 0;
+  for (const auto& by_band : death_q)
+    for (double q : by_band)
+      q_max = std::max(q_max, q);
   for (std::size_t r = 0; r < static_cast<std::size_t>(R); ++r) {
     const double births = cfg.regions[r].birth_rate_per_1000.at(m) / 12000.0 * members_r[r];
+    double f_max = 0;
     for (std::size_t b = 0; b < AGE_BANDS; ++b) {
       const std::size_t i = b - FIRST_FERTILE_BAND;
       const double women = women_home_rb[r * AGE_BANDS + b];
@@ -71,8 +82,35 @@ void Simulation::Impl::prepare_demography() {
           b >= FIRST_FERTILE_BAND && i < FERTILITY_BANDS && women > 0
               ? std::min(0.1, births * shares[i] / women)
               : 0.0;
+      f_max = std::max(f_max, frame.fert_rb[r * AGE_BANDS + b]);
     }
+    frame.demography_bound_r[r] =
+        (q_max + f_max + cfg.demography.formation_monthly) * (1.0 + 1e-9);
   }
+}
+
+// Who can come of age: a child in the month of the birthday, a dependant of working age as
+// soon as an adult slot is free; who can retire: an adult at home in the month of the
+// birthday, or at once if retired in place. Adults away wait for their return (come_home).
+// `from`: the first step still to come (0 before the run, else the next month).
+void Simulation::Impl::update_next_transition(std::size_t h, int from) {
+  auto& hh = world.households();
+  int next = NEVER;
+  for (int k = 0; k < hh.n_adults[h]; ++k) {
+    const std::size_t a = hh.first_adult[h] + static_cast<std::size_t>(k);
+    if (hh.status[a] == AdultStatus::away) continue;
+    const int due = hh.birth[a] + retire_m[Traits::woman(hh.traits[a]) ? 1 : 0];
+    next = std::min(next, std::max(due, from));
+  }
+  for (int j = 0; j < hh.n_dependants[h]; ++j) {
+    const int birth = hh.dependant_birth[h * MAX_DEPENDANTS + static_cast<std::size_t>(j)];
+    const int retire = retire_m[(hh.dependant_women[h] >> j) & 1];
+    if (t - birth < wa_from_m)
+      next = std::min(next, birth + wa_from_m);
+    else if (t - birth < retire && hh.n_adults[h] < MAX_ADULTS)
+      next = std::min(next, from);
+  }
+  hh.next_transition[h] = static_cast<std::int16_t>(std::min<int>(next, NEVER));
 }
 
 // The same sum as demography_month's, on the household as it is now (after coming of age or
@@ -123,6 +161,7 @@ void Simulation::Impl::demographic_event(std::size_t h, double u, double* __rest
       if (!at_home) part[off[Sum::deaths_away] + hh.dest[a]] += 1;
       remove_adult(h, k);
       if (hh.size[h] == 0) part[off[Sum::dissolved] + r] += 1;
+      update_next_transition(h, t + 1);
       return;
     }
     u -= q;
@@ -142,6 +181,7 @@ void Simulation::Impl::demographic_event(std::size_t h, double u, double* __rest
       part[off[Sum::deaths] + r] += 1;
       remove_dependant(h, j);
       if (hh.size[h] == 0) part[off[Sum::dissolved] + r] += 1;
+      update_next_transition(h, t + 1);
       return;
     }
     u -= q;
@@ -177,12 +217,12 @@ void Simulation::Impl::give_birth(std::size_t h, double* __restrict part) {
   add_dependant(h, static_cast<std::int16_t>(t),
                 KeyedDraws::to_unit(b.v[0]) >= cfg.demography.boys_share);
   part[off[Sum::births] + hh.region[h]] += 1;
+  update_next_transition(h, t + 1);
 }
 
 // Adults at home who reach retirement age become dependants; dependants of working age take a
 // free adult slot (a child who comes of age looks for work with the region's activity rate).
-// Returns the household's hazard after the change.
-double Simulation::Impl::age_transitions(std::size_t h) {
+void Simulation::Impl::age_transitions(std::size_t h) {
   auto& hh = world.households();
   for (int k = hh.n_adults[h] - 1; k >= 0; --k) {
     const std::size_t a = hh.first_adult[h] + static_cast<std::size_t>(k);
@@ -230,7 +270,7 @@ double Simulation::Impl::age_transitions(std::size_t h) {
     ++hh.size[h]; // remove_dependant takes it off again
     remove_dependant(h, j);
   }
-  return demographic_hazard(h);
+  update_next_transition(h, t + 1);
 }
 
 //! Adult k leaves the household's slots (death, retirement, a new household): the last adult
@@ -320,6 +360,8 @@ void Simulation::Impl::form_household(std::size_t h, double* __restrict part) {
   hh.shock[n] = hh.shock[h];
   hh.copy_adult(hh.first_adult[h] + static_cast<std::size_t>(k), hh.first_adult[n]);
   remove_adult(h, k);
+  update_next_transition(h, t + 1);
+  update_next_transition(n, t + 1);
   part[off[Sum::new_households] + r] += 1;
 }
 

@@ -120,6 +120,7 @@ struct Simulation::Impl {
     static constexpr std::size_t NONE_SL = MAX_OPTIONS * 4, NONE_BAN = MAX_OPTIONS;
     std::array<std::int32_t, NONE_SL + MAX_ADULTS> stock_sl{}; // by destination, sex, illegal
     std::array<std::int32_t, NONE_BAN + MAX_ADULTS> bans{};    // active bans, by destination
+    std::array<std::int32_t, 4 * AGE_BANDS> pop_age{};          // place × sex × age band
   };
 
   //! What one household's month adds to the tallies, gathered while its adults are visited.
@@ -159,7 +160,10 @@ struct Simulation::Impl {
                         double* __restrict part);
   double demographic_hazard(std::size_t h) const;
   void demographic_event(std::size_t h, double u, double* __restrict part);
-  double age_transitions(std::size_t h);
+  void age_transitions(std::size_t h);
+  //! The first step from which a member of h may come of age or retire (Households::
+  //! next_transition), after anything that changed who is in h or at home.
+  void update_next_transition(std::size_t h, int from);
   void remove_adult(std::size_t h, int k);
   void remove_dependant(std::size_t h, int j);
   void add_dependant(std::size_t h, std::int16_t birth, bool woman);
@@ -168,9 +172,9 @@ struct Simulation::Impl {
   void form_household(std::size_t h, double* __restrict part);
   void init_demography();
   void prepare_demography();
-  //! Members by place, sex and age band, and those of working age, into the partial sums of
-  //! region r (the household's at the end of the month).
-  void tally_ages(std::size_t h, std::size_t r, HouseholdTally& ht, double* __restrict part) const;
+  template <class Count>
+  void tally_ages(std::size_t h, Count* __restrict pop, HouseholdTally& ht,
+                  double* __restrict part) const;
 
   // departure.cpp: the decision and the departure.
   int decide(std::size_t h, const r123::Philox4x64::ctr_type& hm, double u_decide,
@@ -200,6 +204,7 @@ struct Simulation::Impl {
     io("households.dependant_women", hh.dependant_women);
     io("households.land_ha", hh.land_ha);
     io("households.block_end", hh.block_end);
+    io("households.next_transition", hh.next_transition);
     io("dependants.birth", hh.dependant_birth);
     io("adults.traits", hh.traits);
     io("adults.wage_factor", hh.wage_factor);

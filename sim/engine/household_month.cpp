@@ -133,8 +133,8 @@ void Simulation::Impl::process_household(std::size_t h, int chunk_region, Tally&
         decide(h, hm, u_decide, income_before, income, farm * shock_factor, home, scr, hopt);
     if (choice > 0) region_now = depart(h, hm, choice - 1, ht, part);
   }
-  tally_ages(h, static_cast<std::size_t>(region_now), ht, part);
   if (region_now == chunk_region) [[likely]] {
+    tally_ages(h, counts.pop_age.data(), ht, part);
     tally(h, income, remit, ht, chunk_tally);
     // The members away, branch-free: unused entries count into the spare slots.
     for (int k = 0; k < MAX_ADULTS; ++k)
@@ -142,6 +142,7 @@ void Simulation::Impl::process_household(std::size_t h, int chunk_region, Tally&
                                     : Counts::NONE_SL + static_cast<unsigned>(k)];
   } else {
     const auto un = static_cast<std::size_t>(region_now);
+    tally_ages(h, part + off[Sum::pop_age] + un * 4 * AGE_BANDS, ht, part);
     Tally one;
     tally(h, income, remit, ht, one);
     flush(one, un, part);

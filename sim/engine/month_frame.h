@@ -44,6 +44,8 @@ struct MonthFrame {
   // Demography (demography.h): P(a woman at home of age band b gives birth this month), by
   // region (R × AGE_BANDS; 0 outside 15-49), from last month's members and women at home.
   std::vector<double> fert_rb;
+  // R: an upper bound of one member's monthly hazard (death, birth, leaving) in the region.
+  std::vector<double> demography_bound_r;
   // Relative deprivation: per region, the income distribution at the start of the month.
   std::vector<IncomeHistogram> rd_hist; // R
 };

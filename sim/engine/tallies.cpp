@@ -122,6 +122,8 @@ void Simulation::Impl::flush(const Counts& x, std::size_t r, double* __restrict 
     part[off[Sum::stock] + r * uD + d] += static_cast<double>(stock);
     part[off[Sum::bans] + d] += x.bans[d];
   }
+  for (std::size_t i = 0; i < 4 * AGE_BANDS; ++i)
+    part[off[Sum::pop_age] + r * 4 * AGE_BANDS + i] += x.pop_age[i];
 }
 
 // --- 4: reduction in chunk order, then this step's series and next step's aggregates.

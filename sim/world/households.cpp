@@ -17,6 +17,7 @@ void Households::resize_households(std::size_t n) {
   n_dependants.resize(n);
   dependant_women.resize(n);
   leaver.resize(n, NO_DEST);
+  next_transition.resize(n, NEVER);
   dependant_birth.resize(n * MAX_DEPENDANTS);
 }
 
@@ -56,8 +57,9 @@ std::size_t Households::n_live() const {
 }
 
 std::size_t Households::bytes() const {
-  const std::size_t per_household = sizeof(std::uint8_t) * 5 + sizeof(std::uint16_t) + sizeof(std::uint32_t) +
-                                    sizeof(float) * 7 + sizeof(std::int16_t) * MAX_DEPENDANTS;
+  const std::size_t per_household = sizeof(std::uint8_t) * 5 + sizeof(std::uint16_t) * 2 +
+                                    sizeof(std::uint32_t) + sizeof(float) * 7 +
+                                    sizeof(std::int16_t) * MAX_DEPENDANTS;
   const std::size_t per_adult = sizeof(std::uint8_t) * 4 + sizeof(AdultStatus) +
                                 sizeof(std::int16_t) * 3 + sizeof(float) * 2 + sizeof(std::uint8_t);
   return per_household * region.capacity() + per_adult * traits.capacity();

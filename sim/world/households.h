@@ -49,6 +49,7 @@ struct AwayFlags {
 inline constexpr int MAX_ADULTS = 4;
 inline constexpr int MAX_DEPENDANTS = 12;
 inline constexpr std::uint8_t NO_DEST = 0xFF;
+inline constexpr std::int16_t NEVER = 0x7FFF; // a step no run reaches (runs have <= 1200)
 
 struct Households {
   // --- per household (index h)
@@ -66,6 +67,7 @@ struct Households {
   std::vector<std::uint8_t> n_dependants;    // members who are not adults (0..MAX_DEPENDANTS)
   std::vector<std::uint16_t> dependant_women; // bit j: dependant j is a woman
   std::vector<std::uint8_t> leaver;          // adult slot leaving to form a household, else NO_DEST
+  std::vector<std::int16_t> next_transition; // first step a member may come of age or retire
 
   // --- per dependant slot (index h * MAX_DEPENDANTS + j)
   std::vector<std::int16_t> dependant_birth; // month of birth relative to time.start
