@@ -414,12 +414,12 @@ sim::RunConfig convert(Node& root, LoadContext& ctx) {
   // structure, a rough guide): computed with a margin of 10%, or checked with one of 5%.
   if (dm.enabled && !cfg.regions.empty()) {
     double cdr = 0;
-    for (std::size_t b = 0; b < sim::AGE_BANDS && b < cfg.population.age_shares.size() &&
-                            b < dm.death_rate_per_1000[0].size() &&
-                            b < dm.death_rate_per_1000[1].size();
+    for (std::size_t b = 0;
+         b < sim::AGE_BANDS && b < cfg.population.age_shares.size() &&
+         b < dm.death_rate_per_1000[0].size() && b < dm.death_rate_per_1000[1].size();
          ++b)
-      cdr += cfg.population.age_shares[b] *
-             0.5 * (dm.death_rate_per_1000[0][b] + dm.death_rate_per_1000[1][b]);
+      cdr += cfg.population.age_shares[b] * 0.5 *
+             (dm.death_rate_per_1000[0][b] + dm.death_rate_per_1000[1][b]);
     double need = 1;
     std::string worst;
     for (const auto& rc : cfg.regions) {

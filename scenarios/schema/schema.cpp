@@ -15,8 +15,8 @@ std::string fmt(double v, bool whole) {
 
 std::vector<Key> all_keys() {
   // Schema order: top level, time, currencies, regions, destinations, regimes, population,
-  // home_labour, shocks, demography, decision, abroad, output (general_keys() and friends are interleaved
-  // below).
+  // home_labour, shocks, demography, decision, abroad, output (general_keys() and friends are
+  // interleaved below).
   std::vector<Key> general = general_keys();
   std::vector<Key> places = place_keys();
   std::vector<Key> decision = decision_keys();

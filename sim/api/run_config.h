@@ -52,7 +52,7 @@ struct RegionConfig {
   double attractiveness = 0; // constant added to this region's score as a destination
   double internal_exit = 0;  // constant added to every move from this region to another region
   double shock_sd = 0.05;    // sd of the region's common monthly income-shock innovation
-  Series jobs_growth_pct = Series::constant(0); // urban regions: annual job growth, percent
+  Series jobs_growth_pct = Series::constant(0);      // urban regions: annual job growth, percent
   Series birth_rate_per_1000 = Series::constant(25); // demography: births per 1000 members a year
 };
 
@@ -142,23 +142,25 @@ struct ShockConfig {
 //! Ages (MODEL.md §3, issue #14) are carried in months and reported in 17 five-year bands,
 //! 0-4, 5-9, ..., 75-79 and 80+ (band = age in years / 5, at most 16).
 inline constexpr int AGE_BANDS = 17;
-inline constexpr int FIRST_FERTILE_BAND = 3; // 15-19
-inline constexpr int FERTILITY_BANDS = 7;    // 15-19 ... 45-49
-inline constexpr int FIRST_WORKING_BAND = 3; // 15-19: who-goes propensities start here
-inline constexpr int PROPENSITY_BANDS = 10;  // 15-19 ... 60-64
+inline constexpr int FIRST_FERTILE_BAND = 3;      // 15-19
+inline constexpr int FERTILITY_BANDS = 7;         // 15-19 ... 45-49
+inline constexpr int FIRST_WORKING_BAND = 3;      // 15-19: who-goes propensities start here
+inline constexpr int PROPENSITY_BANDS = 10;       // 15-19 ... 60-64
 inline constexpr int OLDEST_AGE_MONTHS = 95 * 12; // the 80+ band is drawn over 80-95 years
-inline constexpr int age_band_of_years(int years) { return years / 5 < 16 ? years / 5 : 16; }
+inline constexpr int age_band_of_years(int years) {
+  return years / 5 < 16 ? years / 5 : 16;
+}
 
 //! How the synthetic population is drawn (MODEL.md §3).
 struct PopulationConfig {
   double women_share = 0.5; // of adults
   //! Shares of persons by five-year age band at time.start (AGE_BANDS values, sum 1):
   //! adults' ages are drawn from it within working age, dependants' outside it.
-  std::vector<double> age_shares{0.12,  0.11,  0.10,  0.095, 0.09,  0.085, 0.075, 0.065, 0.06,
-                                 0.05,  0.045, 0.035, 0.027, 0.018, 0.012, 0.008, 0.005};
-  int working_age_from = 16;                        // years: children become adults
-  std::array<int, 2> retirement_age{63, 58};        // years, men and women: adults retire
-  std::vector<double> skill_shares{0.5, 0.35, 0.15};     // low, medium, high
+  std::vector<double> age_shares{0.12, 0.11,  0.10,  0.095, 0.09,  0.085, 0.075, 0.065, 0.06,
+                                 0.05, 0.045, 0.035, 0.027, 0.018, 0.012, 0.008, 0.005};
+  int working_age_from = 16;                         // years: children become adults
+  std::array<int, 2> retirement_age{63, 58};         // years, men and women: adults retire
+  std::vector<double> skill_shares{0.5, 0.35, 0.15}; // low, medium, high
   std::vector<double> skill_wage_factor{0.8, 1.0, 1.6};
   double wage_sigma = 0.5; // lognormal dispersion of individual wages (log scale)
   double max_household_size = 12;
@@ -219,9 +221,9 @@ struct AbroadConfig {
   double return_wage_fall =
       0.2; // extra hazard per unit relative fall of w_d·fx_d below its 12-month mean
   Series return_grant_som = Series::constant(0);
-  double return_grant_effect = 0.02;             // extra hazard per month of home wage of grant
-  double return_age_gradient = 0; // return hazard × exp(gradient · (age − 30) / 10)
-  Series business_base = Series::constant(0.02); // P(a returnee starts a business)
+  double return_grant_effect = 0.02; // extra hazard per month of home wage of grant
+  double return_age_gradient = 0;    // return hazard × exp(gradient · (age − 30) / 10)
+  Series business_base = Series::constant(0.02);           // P(a returnee starts a business)
   Series business_savings_effect = Series::constant(0.05); // added per 12 months' wage saved
   Series business_income_factor = Series::constant(1.2);   // business income / regional wage
   // The models chosen in the scenario; an empty name takes the default model with its
@@ -256,17 +258,17 @@ struct DemographyConfig {
   bool enabled = false;
   //! Annual deaths per 1000 persons by sex (men, women) and age band (AGE_BANDS each).
   std::array<std::vector<double>, 2> death_rate_per_1000{
-      std::vector<double>{5.8, 0.6, 0.5, 1.0, 1.6, 2.1, 2.6, 3.4, 4.6, 6.6, 9.6, 14.0, 20.4,
-                          29.8, 43.4, 63.2, 130.0},
-      std::vector<double>{4.6, 0.4, 0.3, 0.5, 0.6, 0.8, 1.1, 1.5, 2.1, 3.0, 4.4, 6.6, 10.0,
-                          15.2, 23.2, 35.6, 95.0}};
+      std::vector<double>{5.8, 0.6, 0.5, 1.0, 1.6, 2.1, 2.6, 3.4, 4.6, 6.6, 9.6, 14.0, 20.4, 29.8,
+                          43.4, 63.2, 130.0},
+      std::vector<double>{4.6, 0.4, 0.3, 0.5, 0.6, 0.8, 1.1, 1.5, 2.1, 3.0, 4.4, 6.6, 10.0, 15.2,
+                          23.2, 35.6, 95.0}};
   //! Shares of births by the mother's age band 15-19 ... 45-49 (FERTILITY_BANDS, sum 1).
   std::vector<double> fertility_age_shares{0.05, 0.32, 0.31, 0.19, 0.09, 0.03, 0.01};
-  double boys_share = 0.512;          // of births
-  double formation_monthly = 0.002;   // P(an eligible young adult leaves to set up a household)
-  int formation_age_min = 20;         // years, inclusive
-  int formation_age_max = 35;         // years, exclusive
-  double formation_land_share = 0;    // share of the parent's land a new household takes
+  double boys_share = 0.512;        // of births
+  double formation_monthly = 0.002; // P(an eligible young adult leaves to set up a household)
+  int formation_age_min = 20;       // years, inclusive
+  int formation_age_max = 35;       // years, exclusive
+  double formation_land_share = 0;  // share of the parent's land a new household takes
   double capacity_factor = 1.5; // household slots per region, × opening count (loader: computed)
 };
 

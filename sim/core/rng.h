@@ -44,7 +44,7 @@ enum class Purpose : std::uint32_t {
   regional_shock = 110,
   amnesty = 111,
   ban_enforcement = 112,
-  demography = 113,   // the details of a demographic event (a newborn's sex)
+  demography = 113,    // the details of a demographic event (a newborn's sex)
   coming_of_age = 114, // a child who becomes an adult: skill, wage, activity
 };
 

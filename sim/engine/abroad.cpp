@@ -39,8 +39,7 @@ AdultStatus Simulation::Impl::come_home(std::size_t h, std::size_t a, int d,
   hh.dest[a] = NO_DEST;
   // Back home, the returnee retires when due (next month if already past it; demography.cpp).
   if (demography_on) {
-    const int due =
-        std::max(t + 1, hh.birth[a] + retire_m[Traits::woman(hh.traits[a]) ? 1 : 0]);
+    const int due = std::max(t + 1, hh.birth[a] + retire_m[Traits::woman(hh.traits[a]) ? 1 : 0]);
     if (due < hh.next_transition[h]) hh.next_transition[h] = static_cast<std::int16_t>(due);
   }
   hh.away_flags[a] = 0;

@@ -44,9 +44,9 @@ Simulation::Impl::month_abroad(std::size_t h, int k, std::size_t a, std::size_t 
   const std::size_t return_class =
       (jobless >= ab.long_unemployed_months ? RETURN_LONG_JOBLESS : 0) |
       (target_met ? RETURN_TARGET_MET : 0);
-  const double hazard = fr.hazard_rd[rd * RETURN_CLASSES + return_class] *
-                        return_age_factor[static_cast<std::size_t>(
-                            age_band((demography_on ? t : 0) - hh.birth[a]))];
+  const double hazard =
+      fr.hazard_rd[rd * RETURN_CLASSES + return_class] *
+      return_age_factor[static_cast<std::size_t>(age_band((demography_on ? t : 0) - hh.birth[a]))];
   if (expelled || KeyedDraws::to_unit(w.v[2]) < hazard) [[unlikely]]
     return come_home(h, a, d, w, expelled, part);
   hh.away_flags[a] = static_cast<std::uint8_t>((legal ? AwayFlags::LEGAL : 0) |

@@ -2,11 +2,12 @@
 // age, retirement, and the month's new households. demography.h has the pass every household
 // makes; this file runs for the few households in which something happens.
 
+#include "sim/engine/demography.h"
+
 #include <algorithm>
 #include <cmath>
 
 #include "sim/core/error.h"
-#include "sim/engine/demography.h"
 
 namespace kochmon::sim {
 
@@ -20,12 +21,12 @@ void Simulation::Impl::init_demography() {
     band_of_age[m] = static_cast<std::uint8_t>(age_band_of_years(static_cast<int>(m / 12)));
   for (std::size_t s = 0; s < 2; ++s)
     for (std::size_t b = 0; b < AGE_BANDS; ++b)
-      death_q[s][b] = dm.enabled ? 1.0 - std::pow(1.0 - dm.death_rate_per_1000[s][b] / 1000.0,
-                                                  1.0 / 12.0)
-                                 : 0.0;
+      death_q[s][b] = dm.enabled
+                          ? 1.0 - std::pow(1.0 - dm.death_rate_per_1000[s][b] / 1000.0, 1.0 / 12.0)
+                          : 0.0;
   for (std::size_t b = 0; b < AGE_BANDS; ++b)
-    return_age_factor[b] =
-        std::exp(cfg.abroad.return_age_gradient * (5.0 * static_cast<double>(b) + 2.5 - 30.0) / 10.0);
+    return_age_factor[b] = std::exp(cfg.abroad.return_age_gradient *
+                                    (5.0 * static_cast<double>(b) + 2.5 - 30.0) / 10.0);
   wa_from_m = 12 * pop.working_age_from;
   retire_m = {12 * pop.retirement_age[0], 12 * pop.retirement_age[1]};
   form_lo_m = 12 * dm.formation_age_min;
@@ -53,10 +54,9 @@ void Simulation::Impl::init_demography() {
     }
     for (int j = 0; j < hh.n_dependants[h]; ++j)
       if ((hh.dependant_women[h] >> j) & 1)
-        women_home_rb[r * AGE_BANDS +
-                      static_cast<std::size_t>(age_band(
-                          -hh.dependant_birth[h * MAX_DEPENDANTS + static_cast<std::size_t>(j)]))] +=
-            1;
+        women_home_rb[r * AGE_BANDS + static_cast<std::size_t>(age_band(
+                                          -hh.dependant_birth[h * MAX_DEPENDANTS +
+                                                              static_cast<std::size_t>(j)]))] += 1;
   }
 }
 
@@ -78,14 +78,12 @@ void Simulation::Impl::prepare_demography() {
     for (std::size_t b = 0; b < AGE_BANDS; ++b) {
       const std::size_t i = b - FIRST_FERTILE_BAND;
       const double women = women_home_rb[r * AGE_BANDS + b];
-      frame.fert_rb[r * AGE_BANDS + b] =
-          b >= FIRST_FERTILE_BAND && i < FERTILITY_BANDS && women > 0
-              ? std::min(0.1, births * shares[i] / women)
-              : 0.0;
+      frame.fert_rb[r * AGE_BANDS + b] = b >= FIRST_FERTILE_BAND && i < FERTILITY_BANDS && women > 0
+                                             ? std::min(0.1, births * shares[i] / women)
+                                             : 0.0;
       f_max = std::max(f_max, frame.fert_rb[r * AGE_BANDS + b]);
     }
-    frame.demography_bound_r[r] =
-        (q_max + f_max + cfg.demography.formation_monthly) * (1.0 + 1e-9);
+    frame.demography_bound_r[r] = (q_max + f_max + cfg.demography.formation_monthly) * (1.0 + 1e-9);
   }
 }
 
@@ -253,9 +251,9 @@ void Simulation::Impl::age_transitions(std::size_t h) {
     const double sigma = pop.wage_sigma;
     const double z = KeyedDraws::normal(b.v[1], b.v[2]);
     hh.traits[a] = Traits::pack(woman, 0, skill);
-    hh.wage_factor[a] = static_cast<float>(pop.skill_wage_factor[static_cast<std::size_t>(skill)] /
-                                           mean_skill_factor *
-                                           std::exp(sigma * z - 0.5 * sigma * sigma));
+    hh.wage_factor[a] =
+        static_cast<float>(pop.skill_wage_factor[static_cast<std::size_t>(skill)] /
+                           mean_skill_factor * std::exp(sigma * z - 0.5 * sigma * sigma));
     hh.status[a] = KeyedDraws::to_unit(b.v[3]) < region.activity_rate ? AdultStatus::home_unemployed
                                                                       : AdultStatus::inactive;
     hh.dest[a] = NO_DEST;
@@ -305,7 +303,8 @@ void Simulation::Impl::add_dependant(std::size_t h, std::int16_t birth, bool wom
   const int j = hh.n_dependants[h];
   KOCHMON_ASSERT(j < MAX_DEPENDANTS, "a dependant slot is free");
   hh.dependant_birth[h * MAX_DEPENDANTS + static_cast<std::size_t>(j)] = birth;
-  hh.dependant_women[h] = static_cast<std::uint16_t>(hh.dependant_women[h] | (woman ? 1u << j : 0u));
+  hh.dependant_women[h] =
+      static_cast<std::uint16_t>(hh.dependant_women[h] | (woman ? 1u << j : 0u));
   ++hh.n_dependants[h];
   ++hh.size[h];
 }

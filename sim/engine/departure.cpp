@@ -112,8 +112,7 @@ int Simulation::Impl::depart(std::size_t h, const r123::Philox4x64::ctr_type& hm
   double total = 0;
   for (int k = 0; k < n_adults; ++k) {
     const std::size_t a = a0 + static_cast<std::size_t>(k);
-    if (hh.status[a] == AdultStatus::away || banned(hh, a, d, u_slip) || over_age(hh, a))
-      continue;
+    if (hh.status[a] == AdultStatus::away || banned(hh, a, d, u_slip) || over_age(hh, a)) continue;
     const auto& by_age = cfg.decision.who_goes[Traits::woman(hh.traits[a]) ? 1 : 0];
     const int band =
         std::clamp(age_band(clock - hh.birth[a]) - FIRST_WORKING_BAND, 0, PROPENSITY_BANDS - 1);
@@ -128,8 +127,7 @@ int Simulation::Impl::depart(std::size_t h, const r123::Philox4x64::ctr_type& hm
   std::size_t a = a0; // the last eligible adult, should rounding leave target above them all
   for (int k = 0; k < n_adults; ++k) {
     const std::size_t c = a0 + static_cast<std::size_t>(k);
-    if (hh.status[c] == AdultStatus::away || banned(hh, c, d, u_slip) || over_age(hh, c))
-      continue;
+    if (hh.status[c] == AdultStatus::away || banned(hh, c, d, u_slip) || over_age(hh, c)) continue;
     a = c;
     const double w = uniform ? 1.0 : weight[static_cast<std::size_t>(k)];
     if (target < w) break;

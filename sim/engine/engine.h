@@ -66,23 +66,23 @@ struct Simulation::Impl {
   int t = 0;
   MonthFrame frame;
   // --- carried from month to month
-  std::vector<double> N_rd;          // R × D, full scale (last step's stock)
-  std::vector<double> P_r;           // R, persons at home, full scale
-  std::vector<double> income_mean_r; // R
-  std::vector<double> jobs0, jobs;   // R: urban jobs at the start and now (sample units)
-  std::vector<double> labour_force;  // R: last step's active at home + internal migrants present
+  std::vector<double> N_rd;             // R × D, full scale (last step's stock)
+  std::vector<double> P_r;              // R, persons at home, full scale
+  std::vector<double> income_mean_r;    // R
+  std::vector<double> jobs0, jobs;      // R: urban jobs at the start and now (sample units)
+  std::vector<double> labour_force;     // R: last step's active at home + internal migrants present
   std::vector<std::uint32_t> outsiders; // households living outside their block
 
   // --- demography (demography.h, demography.cpp); constant tables, then what is carried
   bool demography_on = false;
-  std::vector<std::uint8_t> band_of_age;                 // age in months → age band
+  std::vector<std::uint8_t> band_of_age;                  // age in months → age band
   std::array<std::array<double, AGE_BANDS>, 2> death_q{}; // monthly P(death), by sex and band
-  int wa_from_m = 0, form_lo_m = 0, form_hi_m = 0;       // ages in months
-  std::array<int, 2> retire_m{};                         // by sex, months
+  int wa_from_m = 0, form_lo_m = 0, form_hi_m = 0;        // ages in months
+  std::array<int, 2> retire_m{};                          // by sex, months
   double mean_skill_factor = 1;
   std::array<double, AGE_BANDS> return_age_factor{}; // abroad.return_age_gradient, by band
-  std::vector<double> members_r;     // R: last month's members (sample units)
-  std::vector<double> women_home_rb; // R × AGE_BANDS: last month's women at home
+  std::vector<double> members_r;                     // R: last month's members (sample units)
+  std::vector<double> women_home_rb;                 // R × AGE_BANDS: last month's women at home
 
   // --- partial sums (tallies.h), one block per chunk, reduced in chunk order
   SumOffsets off{};
@@ -120,7 +120,7 @@ struct Simulation::Impl {
     static constexpr std::size_t NONE_SL = MAX_OPTIONS * 4, NONE_BAN = MAX_OPTIONS;
     std::array<std::int32_t, NONE_SL + MAX_ADULTS> stock_sl{}; // by destination, sex, illegal
     std::array<std::int32_t, NONE_BAN + MAX_ADULTS> bans{};    // active bans, by destination
-    std::array<std::int32_t, 4 * AGE_BANDS> pop_age{};          // place × sex × age band
+    std::array<std::int32_t, 4 * AGE_BANDS> pop_age{};         // place × sex × age band
   };
 
   //! What one household's month adds to the tallies, gathered while its adults are visited.

@@ -20,8 +20,9 @@ std::vector<std::size_t> sample_households(const RunConfig& c, const World& w) {
   if (c.output.trajectories_sample <= 0) return out;
   const auto& hh = w.households();
   for (std::size_t h = 0; h < hh.n_households(); ++h)
-    if (hh.size[h] > 0 && KeyedDraws(c.world_seed, Stream::world, h, 0, Purpose::trajectory_sample).uniform() <
-        c.output.trajectories_sample)
+    if (hh.size[h] > 0 &&
+        KeyedDraws(c.world_seed, Stream::world, h, 0, Purpose::trajectory_sample).uniform() <
+            c.output.trajectories_sample)
       out.push_back(h);
   return out;
 }

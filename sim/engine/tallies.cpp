@@ -74,7 +74,8 @@ ResultsLayout make_layout(const World& w, const std::vector<std::size_t>& sample
       {"origin_region", "Region a move starts from", w.region_ids()},
       {"sex", "Sex of the member", {"men", "women"}},
       {"legal_status", "Legal status at the destination", {"legal", "illegal"}},
-      {"place", "Where a member is: at home, or away (abroad or in another region)",
+      {"place",
+       "Where a member is: at home, or away (abroad or in another region)",
        {"home", "away"}},
       {"age_band", "Five-year age band (years)", age_band_labels()},
   };

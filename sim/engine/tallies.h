@@ -25,50 +25,50 @@ namespace kochmon::sim {
 
 //! The axes of a sum or a series, after time (R regions, D destinations).
 enum class Shape : std::uint8_t {
-  R,            // region
-  D,            // destination
-  RD,           // region × destination
-  RD_SEX_LEGAL, // region × destination × sex × legal status
-  OR,           // origin region × region (a move)
+  R,               // region
+  D,               // destination
+  RD,              // region × destination
+  RD_SEX_LEGAL,    // region × destination × sex × legal status
+  OR,              // origin region × region (a move)
   R_PLACE_SEX_AGE, // region × place (home, away) × sex × age band
   D_SEX_AGE,       // destination × sex × age band
 };
 
 // Partial sums added to directly while the households run: X(name, shape).
 #define KOCHMON_DIRECT_SUMS(X)                                                                     \
-  X(stock, RD)              /* members away, by region at the end of the month */                  \
-  X(stock_sl, RD_SEX_LEGAL) /* the same by sex and legal status */                                 \
-  X(dep, RD)                /* departures */                                                       \
-  X(ret, RD)                /* returns, expulsions included */                                     \
-  X(exp, RD)                /* expulsions */                                                       \
-  X(new_bans, D)            /* bans imposed */                                                     \
-  X(bans, D)                /* active bans at the end of the month */                              \
-  X(remit_src, RD)          /* remittances sent, som */                                            \
-  X(moves, OR)              /* persons moving between regions */                                   \
-  X(new_business, R)        /* returnees starting a business */                                  \
-  X(births, R)              /* children born */                                                    \
-  X(deaths, R)              /* members who died, at home or away */                                \
-  X(deaths_away, D)         /* members who died away, by where they were */                        \
-  X(new_households, R)      /* households set up by a young adult */                               \
-  X(not_formed, R)          /* households not set up: the region's reserve was full */             \
-  X(dissolved, R)           /* households whose last member died */                                \
-  X(leavers, R)             /* young adults leaving this month (the formation pass's work) */      \
+  X(stock, RD)                /* members away, by region at the end of the month */                \
+  X(stock_sl, RD_SEX_LEGAL)   /* the same by sex and legal status */                               \
+  X(dep, RD)                  /* departures */                                                     \
+  X(ret, RD)                  /* returns, expulsions included */                                   \
+  X(exp, RD)                  /* expulsions */                                                     \
+  X(new_bans, D)              /* bans imposed */                                                   \
+  X(bans, D)                  /* active bans at the end of the month */                            \
+  X(remit_src, RD)            /* remittances sent, som */                                          \
+  X(moves, OR)                /* persons moving between regions */                                 \
+  X(new_business, R)          /* returnees starting a business */                                  \
+  X(births, R)                /* children born */                                                  \
+  X(deaths, R)                /* members who died, at home or away */                              \
+  X(deaths_away, D)           /* members who died away, by where they were */                      \
+  X(new_households, R)        /* households set up by a young adult */                             \
+  X(not_formed, R)            /* households not set up: the region's reserve was full */           \
+  X(dissolved, R)             /* households whose last member died */                              \
+  X(leavers, R)               /* young adults leaving this month (the formation pass's work) */    \
   X(pop_age, R_PLACE_SEX_AGE) /* members by region, place, sex and age band */                     \
-  X(stock_age, D_SEX_AGE)   /* members away by destination, sex and age band */
+  X(stock_age, D_SEX_AGE)     /* members away by destination, sex and age band */
 
 // Whole-number tallies of a household's month, by its region at the end of the month (kept as
 // integers until the flush, exact in any order): X(name).
 #define KOCHMON_HOUSEHOLD_COUNTS(X)                                                                \
-  X(hh)         /* households */                                                                   \
-  X(hh_abroad)  /* households with a member abroad */                                              \
-  X(persons)    /* persons at home */                                                              \
-  X(members)    /* persons, members away included */                                               \
-  X(poor)       /* persons in households below the poverty line */                                 \
-  X(active)     /* active adults at home */                                                        \
-  X(unemployed) /* unemployed adults at home */                                                    \
-  X(business)   /* adults running a returnee business */                                           \
-  X(n_with)     /* established migrant households (NELM diagnostics) */                            \
-  X(n_without)  /* households with nobody away */                                                  \
+  X(hh)          /* households */                                                                  \
+  X(hh_abroad)   /* households with a member abroad */                                             \
+  X(persons)     /* persons at home */                                                             \
+  X(members)     /* persons, members away included */                                              \
+  X(poor)        /* persons in households below the poverty line */                                \
+  X(active)      /* active adults at home */                                                       \
+  X(unemployed)  /* unemployed adults at home */                                                   \
+  X(business)    /* adults running a returnee business */                                          \
+  X(n_with)      /* established migrant households (NELM diagnostics) */                           \
+  X(n_without)   /* households with nobody away */                                                 \
   X(working_age) /* members of working age, at home and away */
 
 // Real-valued tallies of a household's month, by region, summed in household order: X(name).

@@ -59,12 +59,12 @@ struct Households {
   std::vector<std::uint32_t> first_adult; // index of the first adult slot
   std::vector<float> land_ha;             // irrigated land
   std::vector<float> savings_som;
-  std::vector<float> income_som;      // last month's total income
-  std::vector<float> remit_som;       // remittances received last month
-  std::vector<float> income_mean_som; // exponentially weighted mean of income
-  std::vector<float> income_var;      // exponentially weighted variance, som^2
-  std::vector<float> shock;           // ε_h, the household's income shock (MODEL.md §4)
-  std::vector<std::uint8_t> n_dependants;    // members who are not adults (0..MAX_DEPENDANTS)
+  std::vector<float> income_som;              // last month's total income
+  std::vector<float> remit_som;               // remittances received last month
+  std::vector<float> income_mean_som;         // exponentially weighted mean of income
+  std::vector<float> income_var;              // exponentially weighted variance, som^2
+  std::vector<float> shock;                   // ε_h, the household's income shock (MODEL.md §4)
+  std::vector<std::uint8_t> n_dependants;     // members who are not adults (0..MAX_DEPENDANTS)
   std::vector<std::uint16_t> dependant_women; // bit j: dependant j is a woman
   std::vector<std::uint8_t> leaver;          // adult slot leaving to form a household, else NO_DEST
   std::vector<std::int16_t> next_transition; // first step a member may come of age or retire

@@ -216,12 +216,11 @@ void World::generate_population() {
   for (std::size_t r = 0; r < uR; ++r) {
     const auto& c = config_.regions[r];
     live[r] = std::max<std::size_t>(
-        static_cast<std::size_t>(std::llround(config_.scale * c.population / c.household_size)),
-        1);
+        static_cast<std::size_t>(std::llround(config_.scale * c.population / c.household_size)), 1);
     const auto capacity =
         config_.demography.enabled
-            ? static_cast<std::size_t>(std::ceil(static_cast<double>(live[r]) *
-                                                 config_.demography.capacity_factor))
+            ? static_cast<std::size_t>(
+                  std::ceil(static_cast<double>(live[r]) * config_.demography.capacity_factor))
             : live[r];
     begin[r + 1] = begin[r] + capacity;
   }
@@ -314,8 +313,8 @@ void World::generate_population() {
       mass += x;
       weighted += x * propensity(s == 1, m);
     }
-    mean_propensity += (s == 1 ? pop.women_share : 1 - pop.women_share) *
-                       (mass > 0 ? weighted / mass : 0.0);
+    mean_propensity +=
+        (s == 1 ? pop.women_share : 1 - pop.women_share) * (mass > 0 ? weighted / mass : 0.0);
   }
   std::vector<double> q_abroad;
   std::vector<double> legal_at_start;
@@ -330,10 +329,10 @@ void World::generate_population() {
   const double child_mass = age_mass(pop.age_shares, 0, wa_from);
   std::array<double, 2> p_child{};
   for (int s = 0; s < 2; ++s) {
-    const double old = age_mass(pop.age_shares, retire[static_cast<std::size_t>(s)],
-                                OLDEST_AGE_MONTHS);
-    p_child[static_cast<std::size_t>(s)] = child_mass + old > 0 ? child_mass / (child_mass + old)
-                                                                : 1.0;
+    const double old =
+        age_mass(pop.age_shares, retire[static_cast<std::size_t>(s)], OLDEST_AGE_MONTHS);
+    p_child[static_cast<std::size_t>(s)] =
+        child_mass + old > 0 ? child_mass / (child_mass + old) : 1.0;
   }
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, H, GEN_CHUNK), [&](const auto& range) {
     for (std::size_t h = range.begin(); h != range.end(); ++h) {
@@ -347,11 +346,10 @@ void World::generate_population() {
         const bool woman = KeyedDraws::to_unit(b.v[0]) < 0.5;
         const int ret = retire[woman ? 1 : 0];
         const double u = KeyedDraws::to_unit(b.v[2]);
-        const int age =
-            j < hh.leaver[h] ? draw_age_months(pop.age_shares, wa_from, ret, u)
-            : KeyedDraws::to_unit(b.v[1]) < p_child[woman ? 1 : 0]
-                ? draw_age_months(pop.age_shares, 0, wa_from, u)
-                : draw_age_months(pop.age_shares, ret, OLDEST_AGE_MONTHS, u);
+        const int age = j < hh.leaver[h] ? draw_age_months(pop.age_shares, wa_from, ret, u)
+                        : KeyedDraws::to_unit(b.v[1]) < p_child[woman ? 1 : 0]
+                            ? draw_age_months(pop.age_shares, 0, wa_from, u)
+                            : draw_age_months(pop.age_shares, ret, OLDEST_AGE_MONTHS, u);
         hh.dependant_birth[h * MAX_DEPENDANTS + static_cast<std::size_t>(j)] =
             static_cast<std::int16_t>(-age);
         women = static_cast<std::uint16_t>(women | (woman ? 1u << j : 0u));

@@ -992,8 +992,8 @@ PYBIND11_MODULE(_kochmon, m) {
       .def_property_readonly("resolved_yaml",
                              [](const WorldData& w) { return w.config->resolved_yaml; })
       .def_property_readonly("world_seed", [](const WorldData& w) { return w.config->world_seed; })
-      .def_property_readonly(
-          "households", [](const WorldData& w) { return w.world->households().n_live(); })
+      .def_property_readonly("households",
+                             [](const WorldData& w) { return w.world->households().n_live(); })
       .def_property_readonly("persons", [](const WorldData& w) { return w.world->persons(); });
   m.def("build_world", &build_world, py::arg("config"), py::arg("threads") = 0,
         "Draws a scenario's world (places and population) once, with the GIL released.");
