@@ -8,12 +8,15 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <set>
+#include <span>
 #include <sstream>
 #include <thread>
 
 #include "calibration/schema.h"
+#include "output/writer.h"
 #include "scenarios/load/context.h"
 #include "scenarios/load/loader.h"
 #include "scenarios/load/spec_check.h"
@@ -78,7 +81,9 @@ Spec load_spec(const std::string& path, const std::vector<std::string>& command_
         sweep::check_override_syntax(*v, n->seq[i].pos, "set[" + std::to_string(i) + "]", diag);
         s.set.push_back(*v);
       }
+  s.period_pos = root.pos;
   if (const Node* n = root.get("period"); n && n->is_map() && check(*n, "period", "period", diag)) {
+    s.period_pos = n->pos;
     if (auto y = scenarios::spec_integer(n->get("from"))) s.from_year = static_cast<int>(*y);
     if (auto y = scenarios::spec_integer(n->get("to"))) s.to_year = static_cast<int>(*y);
     if (s.to_year < s.from_year) diag.error(n->pos, "period", "expected from <= to");
@@ -101,6 +106,23 @@ Spec load_spec(const std::string& path, const std::vector<std::string>& command_
   if (auto x = scenarios::spec_number(root.get("initial_step"))) s.initial_step = *x;
   if (auto x = scenarios::spec_number(root.get("ftol"))) s.ftol = *x;
   if (auto v = scenarios::spec_integer(root.get("jobs"))) s.jobs = static_cast<int>(*v);
+  if (auto v = scenarios::spec_string(root.get("method")))
+    s.method = *v == "abc_smc" ? Spec::Method::abc_smc : Spec::Method::nelder_mead;
+  if (const Node* n = root.get("abc"); n && n->is_map() && check(*n, "abc", "abc", diag)) {
+    if (s.method != Spec::Method::abc_smc)
+      diag.error(n->pos, "abc", "the abc: keys are read only with method: abc_smc",
+                 "add method: abc_smc, or remove abc:");
+    if (auto v = scenarios::spec_integer(n->get("particles")))
+      s.abc.particles = static_cast<int>(*v);
+    if (auto v = scenarios::spec_integer(n->get("generations")))
+      s.abc.generations = static_cast<int>(*v);
+    if (auto x = scenarios::spec_number(n->get("quantile"))) s.abc.quantile = *x;
+    if (auto x = scenarios::spec_number(n->get("min_acceptance"))) s.abc.min_acceptance = *x;
+    if (auto v = scenarios::spec_integer(n->get("max_simulations"))) s.abc.max_simulations = *v;
+    if (auto v = scenarios::spec_integer(n->get("seed")))
+      s.abc.seed = static_cast<std::uint64_t>(*v);
+  }
+  s.abc.jobs = s.jobs;
   if (const Node* n = root.get("parameters"); n && n->is_seq()) {
     std::set<std::string> names;
     for (std::size_t i = 0; i < n->seq.size(); ++i) {
@@ -121,17 +143,22 @@ Spec load_spec(const std::string& path, const std::vector<std::string>& command_
       const auto min = scenarios::spec_number(pn.get("min"));
       const auto max = scenarios::spec_number(pn.get("max"));
       const auto start = scenarios::spec_number(pn.get("start"));
-      const bool ok = min && max && start; // missing or bad: reported by the schema check
+      if (auto b = scenarios::spec_bool(pn.get("log"))) p.log = *b;
+      if (auto t = scenarios::spec_string(pn.get("unit"))) p.unit = *t;
+      const bool ok = min && max && (start || !pn.get("start")); // bad: the schema check says
       if (ok) {
         p.min = *min;
         p.max = *max;
-        p.start = *start;
+        p.start = start ? *start
+                        : (p.log && p.min > 0 ? std::sqrt(p.min * p.max) : 0.5 * (p.min + p.max));
       }
-      if (auto b = scenarios::spec_bool(pn.get("log"))) p.log = *b;
       if (ok && !(p.min < p.max))
-        diag.error(pn.get("max")->pos, shown + ".max", "expected max > min");
+        diag.error(pn.get("max")->pos, shown + ".max",
+                   "expected max > min (found min " + g(p.min) + ", max " + g(p.max) +
+                       "): an empty prior range",
+                   "a parameter held fixed belongs in set:");
       else if (ok && !(p.start > p.min && p.start < p.max))
-        diag.error(pn.get("start")->pos, shown + ".start",
+        diag.error(pn.get("start") ? pn.get("start")->pos : pn.pos, shown + ".start",
                    "expected a start strictly between min and max (" + g(p.min) + ", " + g(p.max) +
                        ")");
       if (ok && p.log && !(p.min > 0))
@@ -159,6 +186,17 @@ double from_search(const Param& p, double u) {
   const double t = 1 / (1 + std::exp(-u));
   const double y = lo + t * (hi - lo);
   return std::clamp(p.log ? std::exp(y) : y, p.min, p.max);
+}
+
+double from_unit(const Param& p, double z) {
+  const double lo = p.log ? std::log(p.min) : p.min, hi = p.log ? std::log(p.max) : p.max;
+  const double y = lo + std::clamp(z, 0.0, 1.0) * (hi - lo);
+  return std::clamp(p.log ? std::exp(y) : y, p.min, p.max);
+}
+
+double to_unit(const Param& p, double x) {
+  const double lo = p.log ? std::log(p.min) : p.min, hi = p.log ? std::log(p.max) : p.max;
+  return std::clamp(((p.log ? std::log(x) : x) - lo) / (hi - lo), 0.0, 1.0);
 }
 
 NelderMeadResult nelder_mead(const std::function<double(const std::vector<double>&)>& f,
@@ -493,6 +531,238 @@ void write_reports(const Spec& spec, const Outcome& out, const Options& o) {
     h << "\n";
   }
   write(o.dir + "/history.csv", h.str());
+}
+
+} // namespace kochmon::calibration
+
+namespace kochmon::calibration {
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::vector<double> values_of(const Spec& spec, std::span<const double> z) {
+  std::vector<double> x;
+  for (std::size_t i = 0; i < spec.params.size(); ++i)
+    x.push_back(from_unit(spec.params[i], z[i]));
+  return x;
+}
+
+Posterior posterior_of(const Spec& spec, const AbcState& state, const std::string& identity,
+                       const std::string& scenario, const std::string& run_id, double seconds) {
+  Posterior p;
+  for (const auto& q : spec.params)
+    p.params.push_back({q.name, q.key, q.unit, q.log ? "log_uniform" : "uniform", q.min, q.max});
+  p.state = state;
+  if (!state.generations.empty()) {
+    const auto& last = state.generations.back();
+    p.weight = last.weights;
+    const std::size_t k = spec.params.size();
+    for (std::size_t i = 0; i < last.weights.size(); ++i)
+      for (double v : values_of(spec, std::span(last.z).subspan(i * k, k)))
+        p.value.push_back(v);
+  }
+  p.identity = identity;
+  p.spec_text = slurp(spec.path);
+  p.targets_text = slurp(spec.targets);
+  p.scenario = scenario;
+  p.name = spec.name;
+  p.run_id = run_id;
+  p.stop = state.stop;
+  p.seeds = spec.seeds;
+  p.abc_seed = spec.abc.seed;
+  p.wall_seconds = seconds;
+  return p;
+}
+
+} // namespace
+
+std::string abc_identity(const Spec& spec, const sim::Registries& registries) {
+  std::vector<double> x0;
+  for (const auto& p : spec.params)
+    x0.push_back(p.start);
+  scenarios::LoadOptions lo;
+  lo.overrides = overrides(spec, x0);
+  std::ostringstream id;
+  id << "scenario:\n" << scenarios::load_scenario(spec.base, registries, lo).resolved_yaml;
+  id << "targets:\n"
+     << slurp(spec.targets) << "period: " << spec.from_year << "-" << spec.to_year
+     << "\nscale: " << g(spec.scale) << "\nseeds:";
+  for (auto s : spec.seeds)
+    id << " " << s;
+  id << "\nparameters:\n";
+  for (const auto& p : spec.params)
+    id << "  " << p.key << " [" << g(p.min) << ", " << g(p.max) << "]" << (p.log ? " log" : "")
+       << "\n";
+  id << "abc: particles " << spec.abc.particles << ", quantile " << g(spec.abc.quantile)
+     << ", seed " << spec.abc.seed << "\n";
+  return id.str();
+}
+
+AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, const Options& o) {
+  const auto t_start = std::chrono::steady_clock::now();
+  const validation::Targets targets = period_targets(spec);
+  const std::string identity = abc_identity(spec, registries);
+  const std::string file = o.dir + "/posterior.h5";
+  AbcOutcome out;
+  AbcState state;
+  std::string run_id = output::new_run_id();
+  double earlier_seconds = 0;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(file, ec)) {
+    Posterior old = read_posterior(file);
+    if (old.identity != identity)
+      throw sim::InputError(file + ": error: holds the posterior of another calibration (its "
+                                   "scenario, targets, period, scale, seeds, parameters or "
+                                   "sampler differ)\n  hint: use another -o DIR, or delete the "
+                                   "file to start again");
+    state = std::move(old.state);
+    run_id = old.run_id;
+    earlier_seconds = old.wall_seconds;
+    out.resumed = true;
+    if (!o.quiet)
+      std::fprintf(stderr, "calibrate: resuming from %s: %zu generations done\n", file.c_str(),
+                   state.generations.size());
+  }
+  std::filesystem::create_directories(o.dir + "/runs");
+  std::mutex load_mutex;
+  auto distance = [&](std::span<const double> z, int generation, std::int64_t proposal,
+                      int worker) {
+    const std::vector<double> x = values_of(spec, z);
+    std::vector<validation::Extract> got;
+    for (std::size_t r = 0; r < spec.seeds.size(); ++r) {
+      sim::RunConfig cfg;
+      {
+        const std::lock_guard lock(load_mutex);
+        scenarios::LoadOptions lo;
+        lo.overrides = overrides(spec, x);
+        lo.seed = abc_run_seed(spec.seeds[r], generation, proposal);
+        cfg = scenarios::load_scenario(spec.base, registries, lo);
+      }
+      const std::string run =
+          o.dir + "/runs/abc-" + std::to_string(worker) + "-" + std::to_string(r) + ".h5";
+      o.run(cfg, run);
+      got.push_back(validation::extract(run, targets));
+    }
+    return validation::evaluate(targets, validation::mean(got), spec.base).objective;
+  };
+  auto seconds = [&] {
+    return earlier_seconds +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  };
+  const std::string scenario = [&] {
+    std::vector<double> x0;
+    for (const auto& p : spec.params)
+      x0.push_back(p.start);
+    scenarios::LoadOptions lo;
+    lo.overrides = overrides(spec, x0);
+    return scenarios::load_scenario(spec.base, registries, lo).resolved_yaml;
+  }();
+  auto save = [&](const AbcState& s) {
+    write_posterior(file, posterior_of(spec, s, identity, scenario, run_id, seconds()));
+    if (!o.quiet && !s.generations.empty()) {
+      const auto& g = s.generations.back();
+      std::fprintf(stderr,
+                   "calibrate: generation %zu: tolerance %.4g, %ld proposals, acceptance %.3f, "
+                   "ESS %.1f of %zu; %ld simulations, %.0f s\n",
+                   s.generations.size() - 1, g.tolerance, g.proposals, g.acceptance, g.ess,
+                   g.weights.size(), s.simulations, seconds());
+    }
+  };
+  state = abc_smc(spec.params.size(), distance, spec.abc, std::move(state), save, o.progress);
+  if (state.generations.empty())
+    throw sim::RunError("calibrate: the simulation budget ran out before the prior sample was "
+                        "complete (abc.max_simulations " +
+                        std::to_string(spec.abc.max_simulations) + " < abc.particles " +
+                        std::to_string(spec.abc.particles) + ")");
+  out.posterior = posterior_of(spec, state, identity, scenario, run_id, seconds());
+  write_posterior(file, out.posterior);
+  out.summary = summarise(out.posterior);
+  // The validation table at the medians, with the spec's seeds (common random numbers).
+  const validation::Extract e = evaluate_point(spec, targets, out.summary.median, registries, o);
+  out.report = validation::evaluate(targets, e, spec.base);
+  if (!o.quiet)
+    std::fprintf(stderr, "calibrate: %s; %zu generations, %ld simulations in %.0f s\n",
+                 state.stop.c_str(), state.generations.size(), state.simulations, seconds());
+  return out;
+}
+
+void write_abc_reports(const Spec& spec, const AbcOutcome& out, const Options& o) {
+  const auto& state = out.posterior.state;
+  std::ostringstream md;
+  md << "# Calibration report (approximate Bayesian computation): " << spec.name << "\n\n"
+     << "Written by `kochmon calibrate " << spec.path << "` (calibration/README.md); the "
+     << "sample is in `posterior.h5` (output/FORMAT.md, \"Posterior file\").\n\n"
+     << "- base scenario: `" << std::filesystem::path(spec.base).filename().string() << "`\n"
+     << "- targets: `" << std::filesystem::path(spec.targets).filename().string() << "`, years "
+     << spec.from_year << "–" << spec.to_year << "\n"
+     << "- scale " << g(spec.scale) << "; every proposal runs " << spec.seeds.size()
+     << " replicate(s), seeds derived from";
+  for (auto s : spec.seeds)
+    md << " " << s;
+  md << " and the proposal (fresh noise each time)\n- fixed overrides:";
+  if (spec.set.empty()) md << " none";
+  for (const auto& s : spec.set)
+    md << " `" << s << "`";
+  md << "\n- command-line overrides:";
+  if (spec.command_line_set.empty()) md << " none";
+  for (const auto& s : spec.command_line_set)
+    md << " `" << s << "`";
+  md << "\n- sampler: ABC-SMC (population Monte Carlo, Beaumont et al. 2009), "
+     << spec.abc.particles << " particles, tolerance the " << g(spec.abc.quantile)
+     << " quantile of the previous distances, kernel N(0, 2 Σ), seed " << spec.abc.seed
+     << "; distance: the calibration objective (sum over target rows of weight × error²)\n"
+     << "- stopped: " << state.stop << "; " << state.simulations << " simulations, "
+     << short_num(out.posterior.wall_seconds) << " s\n\n";
+  md << "## Generations\n\n| generation | tolerance | proposals | acceptance | ESS |\n"
+        "|---|---|---|---|---|\n";
+  for (std::size_t t = 0; t < state.generations.size(); ++t) {
+    const auto& gen = state.generations[t];
+    md << "| " << t << " | "
+       << (std::isinf(gen.tolerance) ? std::string("∞ (prior)") : short_num(gen.tolerance)) << " | "
+       << gen.proposals << " | " << short_num(gen.acceptance) << " | " << short_num(gen.ess)
+       << " |\n";
+  }
+  md << "\n## Posterior\n\n| parameter | key | unit | prior | median | 90% interval | 50% "
+        "interval | mean | sd |\n|---|---|---|---|---|---|---|---|---|\n";
+  const auto& s = out.summary;
+  for (std::size_t i = 0; i < spec.params.size(); ++i) {
+    const auto& p = spec.params[i];
+    md << "| " << p.name << " | `" << p.key << "` | " << (p.unit.empty() ? "-" : p.unit) << " | "
+       << (p.log ? "log-uniform" : "uniform") << " [" << g(p.min) << ", " << g(p.max) << "] | "
+       << short_num(s.median[i]) << " | " << short_num(s.q05[i]) << " – " << short_num(s.q95[i])
+       << " | " << short_num(s.q25[i]) << " – " << short_num(s.q75[i]) << " | "
+       << short_num(s.mean[i]) << " | " << short_num(s.sd[i]) << " |\n";
+  }
+  md << "\n## Validation table at the posterior medians (mean of " << spec.seeds.size()
+     << " replicates, seeds as given)\n\n```\n"
+     << validation::format_table(out.report) << "```\n";
+  auto write = [](const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+    {
+      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+      f << text;
+      f.flush();
+      if (!f) throw sim::RunError("cannot write " + tmp);
+    }
+    std::filesystem::rename(tmp, path);
+  };
+  write(o.dir + "/fit_report.md", md.str());
+  std::ostringstream y;
+  y << "# kochmon calibrate " << spec.path << ": posterior medians (ABC-SMC, " << spec.abc.particles
+    << " particles, " << state.generations.size() << " generations)\n"
+    << "set:\n";
+  for (std::size_t i = 0; i < spec.params.size(); ++i)
+    y << "  - " << spec.params[i].key << "=" << short_num(s.median[i]) << "\n";
+  y << "values:\n";
+  for (std::size_t i = 0; i < spec.params.size(); ++i)
+    y << "  " << spec.params[i].key << ": " << short_num(s.median[i]) << "\n";
+  write(o.dir + "/calibrated.yaml", y.str());
 }
 
 } // namespace kochmon::calibration

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "calibration/abc.h"
+#include "calibration/posterior.h"
 #include "scenarios/load/diagnostics.h"
 #include "sim/api/registry.h"
 #include "sim/api/run_config.h"
@@ -21,7 +23,8 @@ struct Param {
   std::string key;  // as --set takes it
   std::string name; // short name for tables (default: the key)
   double min = 0, max = 1, start = 0.5;
-  bool log = false; // bounds mapped on a log scale before the logit
+  bool log = false; // bounds mapped on a log scale before the logit (abc_smc: log-uniform prior)
+  std::string unit;
   scenarios::Pos pos;
 };
 
@@ -35,6 +38,7 @@ struct Spec {
   //! parameters; listed in fit_report.md and calibrated.yaml.
   std::vector<std::string> command_line_set;
   int from_year = 2013, to_year = 2015; // targets outside are dropped
+  scenarios::Pos period_pos;            // of `period:` (the spec itself when absent)
   std::string run_end;                  // YYYY-MM the runs end (default: to_year-12)
   double scale = 0.02;
   std::vector<std::uint64_t> seeds;
@@ -42,6 +46,8 @@ struct Spec {
   double initial_step = 0.5; // of the simplex, in the transformed (logit) space
   double ftol = 1e-3;        // stop when the simplex's objective spread is below this
   int jobs = 2;              // runs at once (one thread each)
+  enum class Method { nelder_mead, abc_smc } method = Method::nelder_mead;
+  AbcSettings abc; // method abc_smc (abc.jobs is `jobs`)
   std::vector<Param> params;
 };
 
@@ -53,6 +59,9 @@ Spec load_spec(const std::string& path, const std::vector<std::string>& command_
 //! scale when `log`).
 double to_search(const Param& p, double x);
 double from_search(const Param& p, double u);
+//! A position z in [0, 1] of the prior (uniform, or uniform on the logs) -> the value, and back.
+double from_unit(const Param& p, double z);
+double to_unit(const Param& p, double x);
 
 struct NelderMeadResult {
   std::vector<double> x;
@@ -76,6 +85,7 @@ struct Options {
   std::string dir; // output directory: fit_report.md, calibrated.yaml, history.csv, runs/
   RunFn run;
   bool quiet = false;
+  AbcProgress progress; // abc_smc: inside a generation (the command's progress bar)
 };
 
 struct Evaluation {
@@ -109,6 +119,28 @@ Outcome calibrate(const Spec& spec, const sim::Registries& registries, const Opt
 
 //! fit_report.md and calibrated.yaml in o.dir.
 void write_reports(const Spec& spec, const Outcome& out, const Options& o);
+
+struct AbcOutcome {
+  Posterior posterior;
+  PosteriorSummary summary;
+  validation::Report report; // at the posterior medians, mean of the spec's seeds
+  bool resumed = false;      // generations were read from o.dir/posterior.h5
+};
+
+//! What fixes an abc_smc sample: the resolved base scenario, the targets, the period, the
+//! scale, the seeds, the parameters and the sampler's settings other than its stopping rules
+//! (generations, min_acceptance, max_simulations may change on a resume).
+std::string abc_identity(const Spec& spec, const sim::Registries& registries);
+
+//! Method abc_smc: samples the posterior (calibration/abc.h), saving o.dir/posterior.h5 after
+//! every generation and resuming from it when its identity matches (a mismatch is an
+//! InputError: exit 2, nothing written). Each proposal runs every seed of the spec as
+//! abc_run_seed(seed, generation, proposal); the distance is the objective of the mean extract.
+AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, const Options& o);
+
+//! fit_report.md (settings, diagnostics per generation, posterior summary, validation table at
+//! the medians) and calibrated.yaml (the medians) in o.dir.
+void write_abc_reports(const Spec& spec, const AbcOutcome& out, const Options& o);
 
 } // namespace kochmon::calibration
 

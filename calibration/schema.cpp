@@ -52,6 +52,17 @@ std::vector<Key> make_spec_keys() {
                   "numbers).",
        .non_empty = true,
        .type_text = "list of seeds"},
+      {.path = "method",
+       .type = Type::choice,
+       .default_value = "nelder_mead",
+       .meaning = "`nelder_mead`: one best point (the keys max_evaluations, initial_step, ftol); "
+                  "`abc_smc`: a weighted posterior sample by approximate Bayesian computation "
+                  "with sequential Monte Carlo (the `abc` keys; calibration/README.md).",
+       .choices = {"nelder_mead", "abc_smc"}},
+      {.path = "abc",
+       .type = Type::section,
+       .meaning = "The sampler of `method: abc_smc` (the keys below); an error with "
+                  "`nelder_mead`."},
       {.path = "max_evaluations",
        .type = Type::integer,
        .default_value = "60",
@@ -89,6 +100,39 @@ std::vector<Key> make_spec_keys() {
        .range = closed(1900, 2200),
        .meaning = "Last year fitted; not before `from`."},
 
+      {.path = "abc.particles",
+       .type = Type::integer,
+       .default_value = "100",
+       .range = closed(2, 100000),
+       .meaning = "Particles accepted in every generation (the posterior sample's size)."},
+      {.path = "abc.generations",
+       .type = Type::integer,
+       .default_value = "8",
+       .range = closed(1, 1000),
+       .meaning = "Generations at most, the prior sample (generation 0) included."},
+      {.path = "abc.quantile",
+       .type = Type::number,
+       .default_value = "0.5",
+       .range = {0, 1, true, true},
+       .meaning = "The tolerance of a generation: this weighted quantile of the previous "
+                  "generation's distances (the objective of validation/README.md)."},
+      {.path = "abc.min_acceptance",
+       .type = Type::number,
+       .default_value = "0.02",
+       .range = closed_open(0, 1),
+       .meaning = "Stop after a generation that accepted a smaller share of its proposals."},
+      {.path = "abc.max_simulations",
+       .type = Type::integer,
+       .default_value = "20000",
+       .range = closed(1, 100000000),
+       .meaning = "Budget of proposals in all (each runs every seed); a generation cut short by "
+                  "it is dropped and the previous one is the posterior."},
+      {.path = "abc.seed",
+       .type = Type::integer,
+       .default_value = "1",
+       .range = at_least(0),
+       .meaning = "Seed of the proposals; the runs' seeds derive from it and from `seeds`."},
+
       {.path = "parameters[].key",
        .type = Type::string,
        .required = true,
@@ -109,12 +153,18 @@ std::vector<Key> make_spec_keys() {
        .meaning = "Upper bound."},
       {.path = "parameters[].start",
        .type = Type::number,
-       .required = true,
-       .meaning = "Start of the search, strictly between min and max."},
+       .computed_default = "the middle of the range (of the logs with `log: true`)",
+       .meaning = "Start of the search, strictly between min and max (Nelder–Mead; "
+                  "`abc_smc` checks the scenario with it before sampling)."},
+      {.path = "parameters[].unit",
+       .type = Type::string,
+       .default_value = "\"\"",
+       .meaning = "Unit of the value, for the tables and the posterior file (`1`, `per month`)."},
       {.path = "parameters[].log",
        .type = Type::boolean,
        .default_value = "false",
-       .meaning = "Map the bounds on a log scale before the logit."},
+       .meaning = "Map the bounds on a log scale before the logit; with `abc_smc` the prior is "
+                  "uniform on the logs (log-uniform) instead of on the values."},
   };
 }
 
@@ -135,7 +185,8 @@ std::string spec_reference_markdown() {
          "are relative to the spec file. Example: `scenarios/calibration/kyrgyzstan.yaml`.\n\n"
          "## Top level\n\n" +
          scenarios::spec_key_table(t, "") + "\n## period\n\n" +
-         scenarios::spec_key_table(t, "period") + "\n## parameters[]\n\n" +
+         scenarios::spec_key_table(t, "period") + "\n## abc\n\n" +
+         scenarios::spec_key_table(t, "abc") + "\n## parameters[]\n\n" +
          scenarios::spec_key_table(t, "parameters[]");
 }
 

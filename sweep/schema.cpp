@@ -69,14 +69,25 @@ std::vector<Key> make_spec_keys() {
        .default_value = "grid",
        .meaning = "grid: cartesian product (last parameter varies fastest); list: the i-th value "
                   "of every parameter; lhs: Latin hypercube; saltelli: Sobol/Saltelli blocks for "
-                  "Sobol indices; morris: trajectories for elementary effects.",
-       .choices = {"grid", "list", "lhs", "saltelli", "morris"}},
+                  "Sobol indices; morris: trajectories for elementary effects; posterior: "
+                  "`samples` draws from `design.posterior` (no `parameters:`; the normalised "
+                  "spec lists them as a list design).",
+       .choices = {"grid", "list", "lhs", "saltelli", "morris", "posterior"}},
+      {.path = "design.posterior",
+       .type = Type::path,
+       .computed_default = "**required** for posterior",
+       .meaning = "A posterior file of `kochmon calibrate` (output/FORMAT.md, \"Posterior "
+                  "files\"), relative to the spec. Its weighted sample is resampled "
+                  "systematically, keyed by `seed`, into `samples` equally weighted draws: "
+                  "sweeps of a base and a variant with the same seed get the same draws and run "
+                  "seeds (paired)."},
       {.path = "design.samples",
        .type = Type::integer,
-       .computed_default = "**required** for lhs, saltelli, morris",
+       .computed_default = "**required** for lhs, saltelli, morris, posterior",
        .range = closed(1, 1000000),
-       .meaning = "lhs: points; saltelli: base samples N (points N·(k+2); a power of 2 is best); "
-                  "morris: trajectories r (points r·(k+1)). Not for grid and list."},
+       .meaning =
+           "lhs: points; saltelli: base samples N (points N·(k+2); a power of 2 is best); "
+           "morris: trajectories r (points r·(k+1)); posterior: draws. Not for grid and list."},
       {.path = "design.levels",
        .type = Type::integer,
        .default_value = "4",

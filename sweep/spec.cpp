@@ -7,12 +7,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "output/h5/h5.h"
 #include "scenarios/load/context.h"
 #include "scenarios/load/key_path.h"
 #include "scenarios/load/loader.h"
 #include "scenarios/load/spec_check.h"
 #include "scenarios/load/tree.h"
 #include "sim/core/error.h"
+#include "sim/core/rng.h"
 #include "sweep/identity.h"
 #include "sweep/schema.h"
 
@@ -213,8 +215,56 @@ void read_metric(const Node& n, std::string_view pattern, const std::string& sho
   if (auto v = r.string(n.get("weight"))) m.weight = *v;
 }
 
+//! `samples` equally weighted draws from the weighted sample of a posterior file
+//! (output/FORMAT.md, "Posterior files") by systematic resampling keyed by the sweep seed, as
+//! list-design parameters (in particle order, so that a base and a variant with the same seed
+//! get the same draws and the same run seeds: paired).
+std::vector<Parameter> posterior_draws(const std::string& file, int samples, std::uint64_t seed,
+                                       const Pos& pos, Diagnostics& diag) {
+  namespace h5 = output::h5;
+  h5::silence_errors();
+  std::vector<std::string> names, keys;
+  std::vector<double> value, weight;
+  try {
+    const auto f = h5::File::open_read(file);
+    if (!f.has_attribute("filetype") || f.string_attribute("filetype") != "kochmon-posterior") {
+      diag.error(pos, "design.posterior", "'" + file + "' is not a kochmon posterior file",
+                 "kochmon calibrate with method: abc_smc writes DIR/posterior.h5");
+      return {};
+    }
+    names = f.open_dataset("parameters/name").read_strings();
+    keys = f.open_dataset("parameters/key").read_strings();
+    value = f.open_dataset("sample/value").read_doubles();
+    weight = f.open_dataset("sample/weight").read_doubles();
+  } catch (const h5::Error& e) {
+    diag.error(pos, "design.posterior", "cannot read '" + file + "': " + e.reason(),
+               "the path is relative to the spec's directory");
+    return {};
+  }
+  const std::size_t k = keys.size(), n = weight.size();
+  std::vector<Parameter> out(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    out[j].key = keys[j];
+    out[j].column = names[j];
+  }
+  const sim::KeyedDraws d(seed, sim::Stream::calibration, 0, 0, sim::Purpose::posterior_draws);
+  const double u0 = sim::KeyedDraws::to_unit(d.block(0).v[0]);
+  double cum = 0;
+  std::size_t i = 0;
+  for (int m = 0; m < samples && n > 0; ++m) {
+    const double u = (u0 + m) / samples;
+    while (i + 1 < n && cum + weight[i] <= u)
+      cum += weight[i++];
+    for (std::size_t j = 0; j < k; ++j)
+      out[j].values.push_back(scenarios::format_number(value[i * k + j]));
+  }
+  return out;
+}
+
 std::string render(const Spec& s, bool with_base) {
   YAML::Emitter out;
+  if (!s.posterior.empty())
+    out << YAML::Comment("posterior draws: " + s.posterior) << YAML::Newline;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << s.name;
   if (with_base) out << YAML::Key << "base" << YAML::Value << s.base;
@@ -330,6 +380,9 @@ Spec load_spec(const std::string& path, bool check_base,
   Reader r(diag, spec_keys(), SPEC_REFERENCE);
   Spec s;
   s.path = path;
+  bool from_posterior = false;
+  std::filesystem::path posterior_file;
+  Pos posterior_pos;
   r.keys(root, "", "");
   if (auto v = r.string(root.get("name"))) s.name = *v;
   if (const Node* n = root.get("base"))
@@ -356,10 +409,24 @@ Spec load_spec(const std::string& path, bool check_base,
                                                      {"list", Method::list},
                                                      {"lhs", Method::lhs},
                                                      {"saltelli", Method::saltelli},
-                                                     {"morris", Method::morris}}))
+                                                     {"morris", Method::morris},
+                                                     {"posterior", Method::list}}))
       s.design.method = *v;
+    // posterior: a list design of draws from a posterior file, built below.
+    from_posterior = n->get("method") && n->get("method")->scalar == "posterior";
+    if (const Node* v = n->get("posterior")) {
+      if (!from_posterior)
+        diag.error(v->pos, "design.posterior", "posterior is for method: posterior only");
+      else if (auto t = r.string(v)) {
+        posterior_pos = v->pos;
+        posterior_file = (std::filesystem::path(scenarios::dir_of(path)) / *t).lexically_normal();
+      }
+    } else if (from_posterior) {
+      diag.error(n->pos, "design", "missing required key 'posterior' for a posterior design",
+                 "the posterior.h5 of kochmon calibrate with method: abc_smc");
+    }
     const bool sampled = s.design.method == Method::lhs || s.design.method == Method::saltelli ||
-                         s.design.method == Method::morris;
+                         s.design.method == Method::morris || from_posterior;
     if (const Node* v = n->get("samples")) {
       if (!sampled)
         diag.error(v->pos, "design.samples",
@@ -369,8 +436,8 @@ Spec load_spec(const std::string& path, bool check_base,
         s.design.samples = static_cast<int>(*x);
     } else if (sampled) {
       diag.error(n->pos, "design",
-                 std::string("missing required key 'samples' for a ") + name_of(s.design.method) +
-                     " design");
+                 std::string("missing required key 'samples' for a ") +
+                     (from_posterior ? "posterior" : name_of(s.design.method)) + " design");
     }
     if (const Node* v = n->get("levels")) {
       if (s.design.method != Method::morris)
@@ -399,6 +466,17 @@ Spec load_spec(const std::string& path, bool check_base,
     }
   } else {
     s.parameters_pos = Pos{path, 1, 1};
+  }
+  if (from_posterior) {
+    if (root.get("parameters"))
+      diag.error(s.parameters_pos, "parameters",
+                 "a posterior design takes its parameters from the posterior file",
+                 "remove parameters:, or fix a key with set:");
+    s.posterior = std::filesystem::absolute(posterior_file).lexically_normal().string();
+    if (!root.get("parameters") && !posterior_file.empty() && s.design.samples > 0)
+      s.parameters =
+          posterior_draws(posterior_file.string(), s.design.samples, s.seed, posterior_pos, diag);
+    s.design.samples = 0;
   }
   const auto k = s.parameters.size();
   if (s.design.method != Method::grid && s.design.method != Method::list && k == 0)

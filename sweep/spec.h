@@ -59,6 +59,9 @@ struct Spec {
   //! normalised spec's `set:` (after the spec's own), so they are part of the sweep's identity.
   std::vector<std::string> command_line_set;
   DesignSpec design;
+  //! design.method posterior: the posterior file the list design's draws come from (absolute);
+  //! the normalised spec names it in its first line, a comment (tools/analysis reads it).
+  std::string posterior;
   std::vector<Parameter> parameters;
   scenarios::Pos parameters_pos;
   int replicates = 1;

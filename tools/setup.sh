@@ -13,7 +13,7 @@ packages=(
   build-essential cmake ninja-build git pkg-config
   libboost-dev libtbb-dev libyaml-cpp-dev libhdf5-dev hdf5-tools
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev librandom123-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libeigen3-dev
   python3-h5py python3-numpy python3-pandas python3-matplotlib python3-yaml
   pybind11-dev python3-pybind11 python3-dev python3-xarray python3-pytest
   python3-nbclient python3-nbformat python3-ipykernel

@@ -15,7 +15,8 @@ namespace kochmon::sim {
 
 //! Independent families of draws. World generation and dynamics use separate streams, so one
 //! synthetic population can be reused across replicate dynamics (seed.dynamics differs).
-enum class Stream : std::uint32_t { world = 1, dynamics = 2 };
+//! `calibration`: the proposals of `kochmon calibrate`'s sampler and its runs' seeds.
+enum class Stream : std::uint32_t { world = 1, dynamics = 2, calibration = 3 };
 
 //! What a draw is for; a new purpose gets a new number (never reuse one: it would couple draws).
 enum class Purpose : std::uint32_t {
@@ -46,6 +47,10 @@ enum class Purpose : std::uint32_t {
   ban_enforcement = 112,
   demography = 113,    // the details of a demographic event (a newborn's sex)
   coming_of_age = 114, // a child who becomes an adult: skill, wage, activity
+  // calibration (calibration/abc.h)
+  abc_proposal = 200,    // a proposal's particle pick and kernel normals
+  abc_run_seed = 201,    // the seeds of a proposal's runs
+  posterior_draws = 202, // a sweep's draws from a posterior file (sweep/spec.cpp)
 };
 
 //! The standard normal quantile at p in (0, 1) by Acklam's rational approximation (relative

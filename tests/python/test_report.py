@@ -33,6 +33,9 @@ page = open(out, encoding="utf-8").read()
 for heading in ["Scenario summary", "What changed against base", "Key figures", "Validation",
                 "Sweep", "Provenance"]:
     check(re.search(rf"<h[1-4][^>]*>{re.escape(heading)}</h[1-4]>", page), f"heading {heading}")
+check(page.index(">Key figures<") < page.index(">Scenario summary<"), "the key figures lead")
+check(re.search(r"<td>[0-9.,kM]+ \[[0-9.,kM]+, [0-9.,kM]+\]</td>", page),
+      "replicates: key figures with a 90% band")
 check("decision.monthly_rate" in page and "0.12" in page, "the scenario change is listed")
 check("remittance_share" in page and "131" in page, "the validation table")
 check("Sobol" in page, "sensitivity table / figure")

@@ -79,4 +79,44 @@ n=$(($(wc -l <"$WORK/cal/history.csv") - 1))
 "$KOCHMON_BIN" calibrate "$WORK/cal.yaml" -o "$WORK/cal2" -q >/dev/null
 cmp <(cut -d, -f1,2,4- "$WORK/cal/history.csv") <(cut -d, -f1,2,4- "$WORK/cal2/history.csv") ||
   fail "two calibrations differ"
+# A small Bayesian calibration (method abc_smc): the posterior file, its provenance and
+# diagnostics; bit-identical with 1 and 2 jobs; a resume from 2 generations gives the same
+# sample as 3 in one go (calibration/README.md).
+abc_spec() { # jobs generations
+  sed -e '/^max_evaluations/d' -e "s/^jobs: .*/jobs: $1/" -e 's/name: tiny_cal/name: tiny_abc/' \
+    "$WORK/cal.yaml"
+  printf 'method: abc_smc\nabc: {particles: 12, generations: %s, seed: 3}\n' "$2"
+}
+abc_spec 2 3 >"$WORK/abc.yaml"
+abc_spec 1 3 >"$WORK/abc1.yaml"
+abc_spec 2 2 >"$WORK/abc2.yaml"
+"$KOCHMON_BIN" calibrate "$WORK/abc.yaml" -o "$WORK/abc" 2>"$WORK/abc.err" >"$WORK/abc.out" ||
+  fail "abc calibrate failed: $(cat "$WORK/abc.err")"
+grep -q "generation 2: tolerance" "$WORK/abc.err" || fail "no generation lines: $(cat "$WORK/abc.err")"
+grep -q "90% interval" "$WORK/abc.out" || fail "no posterior summary printed"
+for f in posterior.h5 fit_report.md calibrated.yaml; do [[ -s "$WORK/abc/$f" ]] || fail "abc: no $f"; done
+grep -q "| generation | tolerance | proposals | acceptance | ESS |" "$WORK/abc/fit_report.md" ||
+  fail "abc fit_report.md: no generations table"
+"$KOCHMON_BIN" calibrate "$WORK/abc1.yaml" -o "$WORK/abc1" -q >/dev/null
+"$KOCHMON_BIN" calibrate "$WORK/abc2.yaml" -o "$WORK/abcr" -q >/dev/null
+"$KOCHMON_BIN" calibrate "$WORK/abc.yaml" -o "$WORK/abcr" 2>"$WORK/abcr.err" >/dev/null
+grep -q "resuming from .*: 2 generations done" "$WORK/abcr.err" || fail "no resume: $(cat "$WORK/abcr.err")"
+/usr/bin/python3 - "$WORK/abc/posterior.h5" "$WORK/abc1/posterior.h5" "$WORK/abcr/posterior.h5" <<'PY' ||
+import sys, h5py, numpy as np
+a, b, r = (h5py.File(p, "r") for p in sys.argv[1:])
+assert a.attrs["filetype"] == b"kochmon-posterior", a.attrs["filetype"]
+for key in ("run_id", "kochmon_version", "git_sha"):
+    assert len(a.attrs[key]) > 0, key
+assert b"tiny_cal" not in a["spec"][()] and b"abc_smc" in a["spec"][()]
+assert b"decision" in a["scenario"][()] and b"stock_abroad" in a["targets"][()]
+assert a["sample/value"].shape == (12, 2) and abs(a["sample/weight"][()].sum() - 1) < 1e-12
+assert a["generations/tolerance"].shape == (3,) and np.isinf(a["generations/tolerance"][0])
+lo, hi = a["parameters/min"][()], a["parameters/max"][()]
+v = a["sample/value"][()]
+assert ((v >= lo) & (v <= hi)).all()
+for k in ("sample/value", "sample/weight", "generations/z", "generations/distance"):
+    assert np.array_equal(a[k][()], b[k][()]), "jobs 1 vs 2 differ: " + k
+    assert np.array_equal(a[k][()], r[k][()]), "resumed differs: " + k
+PY
+  fail "posterior files differ or are malformed"
 echo "ok"

@@ -58,7 +58,7 @@ TEST(SpecErrors, UnknownKeysTypesAndRangesAreReportedTogether) {
   EXPECT_EQ(e.substr(0, e.find(p + ":7:5:")),
             p + ":3:7: error: seed: expected an integer >= 0, got -3\n" + p +
                 ":4:18: error: design.method: expected one of grid, list, lhs, saltelli, morris, "
-                "got 'latin'\n" +
+                "posterior, got 'latin'\n" +
                 p +
                 ":6:5: error: parameters[0]: a grid design needs values for every parameter\n"
                 "  hint: give values: [...] or range: {from, to, count}\n");

@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """Figures of kochmon runs (issue #8): PNGs for one run, several runs (scenario comparison) and
-replicates (median and 10-90% band), a tile map of the regions, and sweep figures.
+replicates (median with 50% and 90% bands), a tile map of the regions, and sweep figures.
 
 Usage (Debian's /usr/bin/python3 with h5py, numpy, pandas, matplotlib):
 
     kochmon_plot.py RUN.h5 [RUN2.h5 | SWEEP_DIR ...] -o DIR [--metric NAME]
 
 Runs whose resolved scenarios differ only in the seed are replicates of one scenario and are
-drawn as a median line with a 10-90% band; different scenarios get different colours. A sweep
-directory (summary.csv, runs/*.h5, optional sensitivity.csv) adds its runs and sweep figures.
+drawn as a median line with 50% and 90% bands; different scenarios get different colours. A sweep
+directory (summary.csv, runs/*.h5, optional sensitivity.csv) adds its runs and sweep figures;
+the runs of a posterior sweep (design.method posterior: draws x seeds) are one group, their
+bands credible bands. When a later group has runs paired with the first group's (the same
+seeds), a figure shows the paired differences against it (paired_differences.png).
 Prints the files written, one a line. Exit codes: 0 ok, 1 failure, 2 bad input.
 """
 
@@ -53,7 +56,7 @@ class BadInput(Exception):
 # --- runs and scenario groups -------------------------------------------------------------------
 
 class Run:
-    def __init__(self, path):
+    def __init__(self, path, group=None):
         self.path = path
         try:
             self.meta = kr.read_meta(path)
@@ -62,7 +65,8 @@ class Run:
         scenario = self.meta.get("scenario", "")
         # Replicates: the same resolved scenario but the seed.
         key_text = re.sub(r"(?m)^seed:.*$", "", scenario)
-        self.key = hashlib.sha1(key_text.encode()).hexdigest()
+        self.key = group or hashlib.sha1(key_text.encode()).hexdigest()
+        self.posterior = group is not None
         self.series = kr.list_series(path)
 
 
@@ -93,7 +97,9 @@ def expand_inputs(inputs):
                 raise BadInput(f"{item}: not a sweep directory (no summary.csv, "
                                "sensitivity.csv or runs/*.h5)")
             sweeps.append(item)
-            files.extend(runs)
+            # A posterior sweep's runs are one group (draws x seeds), keyed by its directory.
+            post = kr.posterior_sweep(item)
+            files.extend((r, "posterior:" + os.path.abspath(item)) if post else r for r in runs)
         elif os.path.isfile(item):
             files.append(item)
         else:
@@ -110,12 +116,15 @@ def group_runs(runs, base=None):
             by_key[r.key] = []
             order.append(r.key)
         by_key[r.key].append(r)
-    names = [by_key[k][0].meta.get("scenario_name", "run") for k in order]
+    names = [by_key[k][0].meta.get("scenario_name", "run")
+             + (" (posterior)" if by_key[k][0].posterior else "") for k in order]
     ref = base.meta.get("scenario", "") if base else by_key[order[0]][0].meta.get("scenario", "")
     groups = []
     for i, k in enumerate(order):
         label = names[i]
-        if names.count(label) > 1:
+        if by_key[k][0].posterior and names.count(label) > 1:
+            label += f" #{i + 1}"
+        elif names.count(label) > 1:
             diff = kr.scenario_diff(ref, by_key[k][0].meta.get("scenario", ""), ignore=("seed",))
             if diff:
                 key, _, value = diff[0]
@@ -149,14 +158,17 @@ def annual(months, values):
 
 
 def draw(ax, x, arr, color, label):
-    """One line (one run) or the median with a 10-90% band (replicates). arr: [runs, T]."""
+    """One line (one run) or the median with 50% and 90% bands (replicates, or posterior draws
+    x seeds). arr: [runs, T]."""
     arr = np.asarray(arr, dtype=float)
     if arr.shape[0] == 1:
         ax.plot(x, arr[0], color=color, label=label, lw=1.6)
     else:
-        lo, med, hi = np.nanpercentile(arr, [10, 50, 90], axis=0)
-        ax.fill_between(x, lo, hi, color=color, alpha=0.25, lw=0)
-        ax.plot(x, med, color=color, lw=1.6, label=f"{label} (median of {arr.shape[0]}, 10-90%)")
+        q05, q25, med, q75, q95 = np.nanpercentile(arr, [5, 25, 50, 75, 95], axis=0)
+        ax.fill_between(x, q05, q95, color=color, alpha=0.15, lw=0)
+        ax.fill_between(x, q25, q75, color=color, alpha=0.3, lw=0)
+        ax.plot(x, med, color=color, lw=1.6,
+                label=f"{label} (median of {arr.shape[0]}, 50% and 90%)")
 
 
 def finish(fig, out, name, title):
@@ -495,6 +507,59 @@ def fig_sobol(sens, out, tag=""):
     return finish(fig, out, f"sobol{tag}.png", "Sobol sensitivity indices (bars: 95% interval)")
 
 
+def paired(base, group):
+    """The runs of `group` and `base` in pairs with the same seed (each seed once in each), or
+    None when they do not pair (the same seeds: the same draws and seeds in paired sweeps)."""
+    a = {r.meta.get("seed"): r for r in base.runs}
+    b = {r.meta.get("seed"): r for r in group.runs}
+    if len(a) != len(base.runs) or len(b) != len(group.runs) or set(a) != set(b) or len(a) < 2:
+        return None
+    return [(a[s], b[s]) for s in sorted(a)]
+
+
+PAIRED_SERIES = [("stock", "stock abroad, mean of the year", "mean"),
+                 ("departures", "departures abroad per year", "sum"),
+                 ("returns", "returns from abroad per year", "sum"),
+                 ("remittances_usd", "remittances, USD per year", "sum")]
+
+
+def paired_annual(path, name, how):
+    where = {"destination": kr.foreign_destinations(path)} if name != "remittances_usd" else None
+    months, v = kr.series_total(path, name, where=where)[:2] if where else \
+        kr.series_total(path, name)[:2]
+    x, y = annual(months, np.asarray(v, dtype=float)[None, :])
+    if how == "mean":
+        y = y / 12.0
+    return x, y[0]
+
+
+def fig_paired(groups, out):
+    """Paired differences (group - first group, run by run with the same seed) of the key
+    series per year: median with 50% and 90% bands."""
+    pairs = [(g, paired(groups[0], g)) for g in groups[1:]]
+    pairs = [(g, p) for g, p in pairs if p]
+    names = [n for n in PAIRED_SERIES if all(g.has(n[0]) for g in groups)]
+    if not pairs or not names:
+        return None
+    fig, axes = grid(len(names), ncols=2, size=(6.0, 3.6))
+    for ax, (name, title, how) in zip(axes, names):
+        for g, p in pairs:
+            rows = []
+            for a, b in p:
+                xa, ya = paired_annual(a.path, name, how)
+                xb, yb = paired_annual(b.path, name, how)
+                n = min(len(ya), len(yb))
+                rows.append(yb[:n] - ya[:n])
+                x = xa[:n]
+            n = min(len(r) for r in rows)
+            draw(ax, x[:n], np.stack([r[:n] for r in rows]), g.color, f"{g.label} - {groups[0].label}")
+        ax.axhline(0, color="#444", lw=0.8)
+        style(ax, title, "difference")
+    legend(fig, axes[:1], groups)
+    return finish(fig, out, "paired_differences.png",
+                  f"Paired differences against {groups[0].label} (same seeds and draws)")
+
+
 RUN_FIGURES = [
     ("stock_by_destination", "Migrant stock by destination", fig_stock_destination),
     ("stock_by_origin", "Migrant stock by origin region", fig_stock_origin),
@@ -502,6 +567,7 @@ RUN_FIGURES = [
     ("remittances", "Remittances", fig_remittances),
     ("internal_migration", "Internal net migration by region", fig_internal),
     ("bans_expulsions", "Bans and expulsions", fig_bans),
+    ("paired_differences", "Paired differences against the first scenario", fig_paired),
 ]
 
 
@@ -510,7 +576,7 @@ def make_figures(inputs, out, metric=None, base=None):
     figures is a list of (title, path)."""
     os.makedirs(out, exist_ok=True)
     files, sweeps = expand_inputs(inputs)
-    runs = [Run(p) for p in files]
+    runs = [Run(*p) if isinstance(p, tuple) else Run(p) for p in files]
     base_run = Run(base) if base else None
     figures = []
     groups = group_runs(runs, base_run) if runs else []

@@ -336,6 +336,19 @@ def read_sweep(directory):
     return summary, sensitivity, runs
 
 
+def posterior_sweep(directory):
+    """The posterior file a sweep's draws came from (design.method posterior: the first line
+    of its sweep.yaml), or None."""
+    import os
+    path = os.path.join(directory, "sweep.yaml")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        first = f.readline()
+    prefix = "# posterior draws: "
+    return first[len(prefix):].strip() if first.startswith(prefix) else None
+
+
 SWEEP_FIXED_COLUMNS = {"point_id", "replicate", "seed", "run_id", "status", "file", "path",
                        "wall_seconds", "error"}
 

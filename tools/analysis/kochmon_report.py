@@ -6,8 +6,9 @@ Usage (Debian's /usr/bin/python3 with h5py, numpy, pandas, matplotlib):
     kochmon_report.py RUN.h5 [RUN2.h5 | SWEEP_DIR ...] -o report.html [--base BASE.h5]
                       [--metric NAME]
 
-Sections: Scenario summary (what changed against the base: --base, else the first run),
-Key figures (first / peak / last of the key series, and the figures of kochmon_plot), Validation
+Sections: Key figures (first / peak / last of the key series, with 90% bands over replicates or
+posterior draws, and the figures of kochmon_plot, paired differences among them), Scenario
+summary (what changed against the base: --base, else the first run), Validation
 (the /validation group, where the runs have one), Sweep (for sweep directories) and Provenance
 (files, run ids, seeds, versions). Figures are embedded as base64 PNGs; there are no external
 resources. On load, a script sets <html data-images="ok N/N"> once every image has decoded
@@ -138,7 +139,8 @@ def section_summary(groups, base_run):
 def section_key_figures(groups, figures):
     parts = ["<h2 id='key'>Key figures</h2>",
              "<p>Totals over regions and destinations (rates and shares: averages over regions); "
-             "flows per month. With replicates: the median over runs. "
+             "flows per month. With replicates (or the runs of a posterior sweep): the median "
+             "over runs and its 90% band [5%, 95%]; the figures draw 50% and 90% bands. "
              "<code>stock_abroad</code> counts destinations abroad only.</p>"]
     sums = [[key_summary(r.path) for r in g.runs] for g in groups]
     header = ["series", "unit"]
@@ -151,9 +153,13 @@ def section_key_figures(groups, figures):
         row = [name, sums[0][0][name][0]]
         for per in sums:
             vals = np.array([[s[name][2], s[name][3], s[name][5]] for s in per], dtype=float)
-            med = np.nanmedian(vals, axis=0) if len(per) > 1 else vals[0]
             months = sorted(s[name][4] for s in per)
-            row += [med[0], med[1], months[len(months) // 2], med[2]]
+            if len(per) > 1:  # median [90% band] over replicates or posterior draws x seeds
+                q05, med, q95 = np.nanpercentile(vals, [5, 50, 95], axis=0)
+                cells = [f"{fmt(med[i])} [{fmt(q05[i])}, {fmt(q95[i])}]" for i in range(3)]
+                row += [cells[0], cells[1], months[len(months) // 2], cells[2]]
+            else:
+                row += [vals[0][0], vals[0][1], months[0], vals[0][2]]
         rows.append(row)
     parts.append(table(rows, header))
     for title, path in figures:
@@ -241,14 +247,15 @@ def build(inputs, out, base=None, metric=None):
         title = "kochmon report: " + (", ".join(dict.fromkeys(g.label for g in groups))
                                       if groups else "sweep")
         body = [f"<h1>{esc(title)}</h1>",
-                "<p><a href='#summary'>Scenario summary</a> · <a href='#key'>Key figures</a> · "
+                "<p><a href='#key'>Key figures</a> · <a href='#summary'>Scenario summary</a> · "
                 "<a href='#validation'>Validation</a>"
                 + (" · <a href='#sweep'>Sweep</a>" if sweeps else "")
                 + " · <a href='#provenance'>Provenance</a></p>"]
         if groups:
-            body.append(section_summary(groups, base_run))
+            # The key figures lead; what changed follows them.
             run_figs = [f for f in figures if not os.path.basename(f[1]).startswith(("sweep", "sobol"))]
             body.append(section_key_figures(groups, run_figs))
+            body.append(section_summary(groups, base_run))
             body.append(section_validation(groups))
         else:
             body.append("<h2 id='summary'>Scenario summary</h2><p class='note'>No result files "

@@ -22,6 +22,7 @@
 #include "sim/core/error.h"
 #include "sweep/metrics.h"
 #include "tools/kochmon/commands.h"
+#include "tools/kochmon/progress.h"
 #include "tools/kochmon/run_one.h"
 
 namespace kochmon::tools {
@@ -201,12 +202,65 @@ int calibrate_command(const CalibrateArgs& a) {
           (spec.command_line_set.empty() ? std::string() : ", the command line's --set") +
           " and start values to " + spec.base);
     }
-    (void)calibration::period_targets(spec);
+    const auto start_year = scenarios::load_scenario(spec.base, registries, lo).start.year();
+    const auto kept = calibration::period_targets(spec);
+    // Strict: targets the runs cannot reach, or none at all, are a bad spec (exit 2).
+    scenarios::Diagnostics diag;
+    if (spec.from_year < start_year)
+      diag.error(spec.period_pos, "period.from",
+                 "expected a year the runs cover, found " + std::to_string(spec.from_year) +
+                     " (the scenario starts in " + std::to_string(start_year) + ")",
+                 "a target before the start has no data in the runs");
+    else if (kept.targets.empty())
+      diag.error(spec.period_pos, "period",
+                 "no target of " + spec.targets + " has a year in " +
+                     std::to_string(spec.from_year) + "-" + std::to_string(spec.to_year),
+                 "widen period:, or check the targets' years");
+    diag.throw_if_any();
   }
   calibration::Options o;
   o.dir = dir;
   o.quiet = a.quiet;
   o.run = make_run(registries);
+  if (spec.method == calibration::Spec::Method::abc_smc) {
+    if (!a.quiet)
+      std::fprintf(stderr,
+                   "calibrate: %s: ABC-SMC, %zu parameters, %d particles, at most %d "
+                   "generations and %ld proposals, %zu replicate(s) each, scale %g; output in "
+                   "%s\n",
+                   spec.name.c_str(), spec.params.size(), spec.abc.particles, spec.abc.generations,
+                   spec.abc.max_simulations, spec.seeds.size(), spec.scale, dir.c_str());
+    // One bar per generation (its ETA: to the generation's last acceptance).
+    struct Bar {
+      int generation = -1;
+      std::unique_ptr<ProgressBar> bar;
+    };
+    auto bar = std::make_shared<Bar>();
+    const bool draw = !a.quiet;
+    o.progress = [bar, draw, &spec](int generation, int accepted, long proposals) {
+      if (generation != bar->generation) {
+        if (bar->bar) bar->bar->finish();
+        bar->generation = generation;
+        bar->bar = std::make_unique<ProgressBar>("", draw);
+      }
+      bar->bar->set_label("generation " + std::to_string(generation) + " (" +
+                          std::to_string(proposals) + " proposals)");
+      bar->bar->update(accepted, spec.abc.particles);
+      if (accepted >= spec.abc.particles) bar->bar->finish();
+    };
+    const calibration::AbcOutcome out = calibration::calibrate_abc(spec, registries, o);
+    calibration::write_abc_reports(spec, out, o);
+    if (!a.quiet) {
+      std::fputs(validation::format_table(out.report).c_str(), stdout);
+      std::printf("posterior (median, 90%% interval):\n");
+      for (std::size_t i = 0; i < spec.params.size(); ++i)
+        std::printf("  %-28s %.5g  [%.5g, %.5g]\n", spec.params[i].name.c_str(),
+                    out.summary.median[i], out.summary.q05[i], out.summary.q95[i]);
+      std::printf("kochmon calibrate: wrote %s/posterior.h5, fit_report.md, calibrated.yaml\n",
+                  dir.c_str());
+    }
+    return EXIT_OK;
+  }
   if (!a.quiet)
     std::fprintf(stderr,
                  "calibrate: %s: %zu parameters, %zu replicates, scale %g, to %d-12, "

@@ -13,6 +13,8 @@ public:
   explicit ProgressBar(std::string label, bool enabled);
   void update(int done, int total);
   void finish();
+  void set_label(std::string label) { label_ = std::move(label); }
+  bool enabled() const { return enabled_; }
 
 private:
   std::string label_;

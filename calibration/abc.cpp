@@ -1,0 +1,278 @@
+#include "calibration/abc.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <thread>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
+#include "sim/core/rng.h"
+
+namespace kochmon::calibration {
+
+namespace {
+
+constexpr int MAX_ATTEMPTS = 1000; // kernel draws outside the prior before a proposal is folded
+
+//! Word i of attempt a of a proposal's draws: block a*stride + i/4 of its key.
+struct Words {
+  sim::KeyedDraws draws;
+  std::uint32_t stride;
+  std::uint64_t word(std::uint32_t attempt, std::uint32_t i) const {
+    return draws.block(attempt * stride + i / 4).v[i % 4];
+  }
+};
+
+Words words_of(const AbcSettings& s, int generation, std::int64_t proposal, std::size_t dim) {
+  return {sim::KeyedDraws(s.seed, sim::Stream::calibration, static_cast<std::uint64_t>(proposal),
+                          generation, sim::Purpose::abc_proposal),
+          static_cast<std::uint32_t>((dim + 1 + 3) / 4)};
+}
+
+//! Σ = 2 × the weighted covariance of the previous generation (Beaumont et al. 2009), as its
+//! lower Cholesky factor, row-major dim × dim. A ridge keeps it positive definite when the
+//! particles collapse onto a line.
+std::vector<double> kernel_cholesky(const AbcGeneration& g, std::size_t dim) {
+  const std::size_t n = g.weights.size();
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dim));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t d = 0; d < dim; ++d)
+      mean[static_cast<Eigen::Index>(d)] += g.weights[i] * g.z[i * dim + d];
+  Eigen::MatrixXd cov =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(dim), static_cast<Eigen::Index>(dim));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t a = 0; a < dim; ++a)
+      for (std::size_t b = 0; b < dim; ++b)
+        cov(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) +=
+            g.weights[i] * (g.z[i * dim + a] - mean[static_cast<Eigen::Index>(a)]) *
+            (g.z[i * dim + b] - mean[static_cast<Eigen::Index>(b)]);
+  Eigen::MatrixXd sigma = 2.0 * cov;
+  for (std::size_t d = 0; d < dim; ++d)
+    sigma(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d)) += 1e-10;
+  const Eigen::LLT<Eigen::MatrixXd> llt(sigma);
+  if (llt.info() != Eigen::Success) throw std::runtime_error("abc: kernel covariance not PD");
+  const Eigen::MatrixXd l = llt.matrixL();
+  std::vector<double> out(dim * dim);
+  for (std::size_t a = 0; a < dim; ++a)
+    for (std::size_t b = 0; b < dim; ++b)
+      out[a * dim + b] = l(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
+  return out;
+}
+
+//! -0.5 |L⁻¹ (x - y)|²: the log of the kernel's density up to its constant.
+double log_kernel(std::span<const double> x, std::span<const double> y,
+                  std::span<const double> chol, std::size_t dim, std::vector<double>& tmp) {
+  tmp.assign(dim, 0.0);
+  double q = 0;
+  for (std::size_t a = 0; a < dim; ++a) {
+    double r = x[a] - y[a];
+    for (std::size_t b = 0; b < a; ++b)
+      r -= chol[a * dim + b] * tmp[b];
+    tmp[a] = r / chol[a * dim + a];
+    q += tmp[a] * tmp[a];
+  }
+  return -0.5 * q;
+}
+
+bool inside(std::span<const double> z) {
+  return std::all_of(z.begin(), z.end(), [](double v) { return v >= 0.0 && v <= 1.0; });
+}
+
+} // namespace
+
+double weighted_quantile(std::span<const double> v, std::span<const double> w, double q) {
+  std::vector<std::size_t> order(v.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+  double total = 0;
+  for (double x : w)
+    total += x;
+  double cum = 0;
+  for (std::size_t i : order) {
+    cum += w[i];
+    if (cum >= q * total) return v[i];
+  }
+  return order.empty() ? std::numeric_limits<double>::quiet_NaN() : v[order.back()];
+}
+
+std::uint64_t abc_run_seed(std::uint64_t replicate_seed, int generation, std::int64_t proposal) {
+  const sim::KeyedDraws d(replicate_seed, sim::Stream::calibration,
+                          static_cast<std::uint64_t>(proposal), generation,
+                          sim::Purpose::abc_run_seed);
+  return d.block(0).v[0] >> 16; // 48 bits: exact in YAML, JSON and doubles
+}
+
+std::vector<double> abc_propose(std::size_t dim, const AbcSettings& s, int generation,
+                                std::int64_t proposal, const AbcGeneration* previous,
+                                std::span<const double> chol) {
+  const Words w = words_of(s, generation, proposal, dim);
+  std::vector<double> z(dim);
+  if (generation == 0 || previous == nullptr) {
+    for (std::size_t d = 0; d < dim; ++d)
+      z[d] = sim::KeyedDraws::to_unit(w.word(0, static_cast<std::uint32_t>(d)));
+    return z;
+  }
+  const std::size_t n = previous->weights.size();
+  for (std::uint32_t a = 0;; ++a) {
+    // Word 0 picks the particle by its weight, words 1..dim are the kernel's normals.
+    const double u = sim::KeyedDraws::to_unit(w.word(a, 0));
+    double cum = 0;
+    std::size_t j = n - 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      cum += previous->weights[i];
+      if (u < cum) {
+        j = i;
+        break;
+      }
+    }
+    std::vector<double> e(dim);
+    for (std::size_t d = 0; d < dim; ++d)
+      e[d] = sim::KeyedDraws::normal(w.word(a, static_cast<std::uint32_t>(d + 1)));
+    for (std::size_t r = 0; r < dim; ++r) {
+      double v = previous->z[j * dim + r];
+      for (std::size_t c = 0; c <= r; ++c)
+        v += chol[r * dim + c] * e[c];
+      z[r] = v;
+    }
+    if (inside(z)) return z;
+    if (a + 1 >= MAX_ATTEMPTS) {
+      // Practically never (the kernel's mass inside the cube is far above 1/1000): fold back.
+      for (double& v : z) {
+        v = std::fmod(std::fabs(v), 2.0);
+        if (v > 1.0) v = 2.0 - v;
+      }
+      return z;
+    }
+  }
+}
+
+AbcState abc_smc(std::size_t dim, const AbcDistance& f, const AbcSettings& s, AbcState state,
+                 const std::function<void(const AbcState&)>& on_generation,
+                 const AbcProgress& progress) {
+  if (dim == 0 || s.particles < 2)
+    throw std::invalid_argument("abc: need dim >= 1, particles >= 2");
+  state.stop.clear();
+  const std::size_t n = static_cast<std::size_t>(s.particles);
+  const int jobs = std::max(1, s.jobs);
+  const std::size_t batch = static_cast<std::size_t>(2 * jobs); // overrun at most batch - 1
+  long counted = 0; // proposals of the complete generations, against the budget
+  for (const auto& g : state.generations)
+    counted += g.proposals;
+  std::vector<double> tmp;
+  while (static_cast<int>(state.generations.size()) < s.generations) {
+    const int t = static_cast<int>(state.generations.size());
+    const AbcGeneration* prev = t > 0 ? &state.generations.back() : nullptr;
+    AbcGeneration g;
+    if (prev) {
+      std::vector<double> d = prev->distance;
+      for (double& x : d)
+        if (std::isnan(x)) x = std::numeric_limits<double>::infinity();
+      g.tolerance = weighted_quantile(d, prev->weights, s.quantile);
+      if (!(g.tolerance < prev->tolerance)) {
+        state.stop = "the tolerance stopped falling";
+        break;
+      }
+    }
+    const std::vector<double> chol = prev ? kernel_cholesky(*prev, dim) : std::vector<double>{};
+    std::int64_t next = 0;
+    bool budget = false;
+    while (g.weights.size() < n) {
+      if (counted + next >= s.max_simulations) {
+        budget = true;
+        break;
+      }
+      const std::size_t m = static_cast<std::size_t>(
+          std::min<long>(static_cast<long>(batch), s.max_simulations - counted - next));
+      std::vector<std::vector<double>> zs(m);
+      for (std::size_t k = 0; k < m; ++k)
+        zs[k] = abc_propose(dim, s, t, next + static_cast<std::int64_t>(k), prev, chol);
+      std::vector<double> dist(m);
+      std::atomic<std::size_t> take{0};
+      std::exception_ptr error;
+      std::atomic<bool> failed{false};
+      auto worker = [&](int id) {
+        for (;;) {
+          const std::size_t k = take.fetch_add(1);
+          if (k >= m || failed) return;
+          try {
+            dist[k] = f(zs[k], t, next + static_cast<std::int64_t>(k), id);
+          } catch (...) {
+            if (!failed.exchange(true)) error = std::current_exception();
+          }
+        }
+      };
+      std::vector<std::thread> pool;
+      for (int j = 1; j < std::min<int>(jobs, static_cast<int>(m)); ++j)
+        pool.emplace_back(worker, j);
+      worker(0);
+      for (auto& th : pool)
+        th.join();
+      if (error) std::rethrow_exception(error);
+      state.simulations += static_cast<long>(m);
+      // Accept in proposal order: the sample does not depend on the batch or the jobs.
+      for (std::size_t k = 0; k < m && g.weights.size() < n; ++k) {
+        const double d = std::isnan(dist[k]) ? std::numeric_limits<double>::infinity() : dist[k];
+        if (prev && !(d <= g.tolerance)) continue;
+        g.z.insert(g.z.end(), zs[k].begin(), zs[k].end());
+        g.distance.push_back(d);
+        g.proposal.push_back(next + static_cast<std::int64_t>(k));
+        g.weights.push_back(1.0);
+        if (g.weights.size() == n) g.proposals = next + static_cast<std::int64_t>(k) + 1;
+      }
+      next += static_cast<std::int64_t>(m);
+      if (progress) progress(t, static_cast<int>(g.weights.size()), static_cast<long>(next));
+    }
+    if (budget) {
+      state.stop =
+          "the simulation budget (max_simulations) ran out in generation " + std::to_string(t);
+      break;
+    }
+    counted += g.proposals;
+    g.acceptance = static_cast<double>(n) / static_cast<double>(g.proposals);
+    if (prev) {
+      // w_i ∝ prior(z_i) / Σ_j w_j K(z_i | z_j); the prior is flat on the cube.
+      std::vector<double> logw(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        double mx = -std::numeric_limits<double>::infinity();
+        std::vector<double> terms(prev->weights.size());
+        for (std::size_t j = 0; j < prev->weights.size(); ++j) {
+          terms[j] = std::log(prev->weights[j]) +
+                     log_kernel(std::span(g.z).subspan(i * dim, dim),
+                                std::span(prev->z).subspan(j * dim, dim), chol, dim, tmp);
+          mx = std::max(mx, terms[j]);
+        }
+        double sum = 0;
+        for (double v : terms)
+          sum += std::exp(v - mx);
+        logw[i] = -(mx + std::log(sum));
+      }
+      const double mx = *std::max_element(logw.begin(), logw.end());
+      for (std::size_t i = 0; i < n; ++i)
+        g.weights[i] = std::exp(logw[i] - mx);
+    }
+    double total = 0;
+    for (double w : g.weights)
+      total += w;
+    double sq = 0;
+    for (double& w : g.weights) {
+      w /= total;
+      sq += w * w;
+    }
+    g.ess = 1.0 / sq;
+    state.generations.push_back(std::move(g));
+    if (on_generation) on_generation(state);
+    if (state.generations.back().acceptance < s.min_acceptance) {
+      state.stop = "the acceptance rate fell below min_acceptance";
+      break;
+    }
+  }
+  if (state.stop.empty()) state.stop = "the generations (abc.generations) were done";
+  return state;
+}
+
+} // namespace kochmon::calibration

@@ -1,0 +1,82 @@
+#ifndef KOCHMON_CALIBRATION_ABC_H
+#define KOCHMON_CALIBRATION_ABC_H
+
+// Approximate Bayesian computation by sequential Monte Carlo (issue #16): a weighted sample of
+// the posterior of a few parameters given a distance between the simulation and the data, with
+// tolerances set adaptively from the previous generation. The population Monte Carlo sampler of
+// Beaumont, Cornuet, Marin & Robert (2009, Biometrika 96:983) with the adaptive quantile
+// tolerance of Drovandi & Pettitt (2011); calibration/README.md gives the details.
+//
+// The parameters live in the unit cube of their prior (a uniform prior on [min, max], or on
+// the logs). Every draw is keyed by (seed, generation, proposal number), proposals are accepted
+// in the order of their numbers and all arithmetic is serial: the sample is bit-identical for
+// any number of jobs, and a run resumed from a saved generation gives the sample of a run
+// never stopped.
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace kochmon::calibration {
+
+struct AbcSettings {
+  int particles = 100;          // accepted per generation
+  int generations = 8;          // at most, generation 0 (the prior sample) included
+  double quantile = 0.5;        // tolerance of generation t: this quantile of t-1's distances
+  double min_acceptance = 0.02; // stop after a generation accepting fewer of its proposals
+  long max_simulations = 20000; // proposals in all, each one evaluation of the distance
+  std::uint64_t seed = 1;       // of the proposals (and, in calibrate, of the runs)
+  int jobs = 2;                 // distance evaluations at once
+};
+
+struct AbcGeneration {
+  double tolerance = std::numeric_limits<double>::infinity(); // generation 0: the prior
+  long proposals = 0;                 // numbered 0..proposals-1: up to the particles-th accepted
+  double acceptance = 1;              // particles / proposals
+  double ess = 0;                     // effective sample size 1 / sum w^2
+  std::vector<double> z;              // particles × dim: positions in the prior's unit cube
+  std::vector<double> weights;        // normalised to sum 1
+  std::vector<double> distance;       // of each particle
+  std::vector<std::int64_t> proposal; // each particle's proposal number
+};
+
+struct AbcState {
+  std::vector<AbcGeneration> generations;
+  std::string stop;     // why the sampler stopped (empty while it runs)
+  long simulations = 0; // every distance evaluated, counted or not (batches overrun)
+};
+
+//! The distance of the point z (dim values in [0, 1]) for proposal `proposal` of generation
+//! `generation`; called from `jobs` threads at once, `worker` telling them apart. NaN counts as
+//! infinitely far.
+using AbcDistance = std::function<double(std::span<const double> z, int generation,
+                                         std::int64_t proposal, int worker)>;
+//! Progress inside a generation: accepted of particles so far after `proposals`.
+using AbcProgress = std::function<void(int generation, int accepted, long proposals)>;
+
+//! Runs (or continues, from `state`'s complete generations) the sampler. `on_generation` is
+//! called after every complete generation (to save it). The last generation is the posterior.
+AbcState abc_smc(std::size_t dim, const AbcDistance& f, const AbcSettings& s, AbcState state = {},
+                 const std::function<void(const AbcState&)>& on_generation = {},
+                 const AbcProgress& progress = {});
+
+//! The point of proposal `proposal` in generation `generation` (>= 1) drawn from the kernel
+//! around `previous`, or from the prior when generation is 0. Exposed for the tests.
+std::vector<double> abc_propose(std::size_t dim, const AbcSettings& s, int generation,
+                                std::int64_t proposal, const AbcGeneration* previous,
+                                std::span<const double> chol);
+
+//! The q-quantile of v under the weights w (normalised or not): the smallest v_i whose
+//! cumulative weight, in the order of v, reaches q of the total.
+double weighted_quantile(std::span<const double> v, std::span<const double> w, double q);
+
+//! The seed of replicate `replicate_seed`'s run for a proposal: fresh random numbers for every
+//! proposal (the simulator's noise belongs to the likelihood), reproducible from the spec.
+std::uint64_t abc_run_seed(std::uint64_t replicate_seed, int generation, std::int64_t proposal);
+
+} // namespace kochmon::calibration
+
+#endif
