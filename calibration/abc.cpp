@@ -33,35 +33,73 @@ Words words_of(const AbcSettings& s, int generation, std::int64_t proposal, std:
           static_cast<std::uint32_t>((dim + 1 + 3) / 4)};
 }
 
-//! Σ = 2 × the weighted covariance of the previous generation (Beaumont et al. 2009), as its
-//! lower Cholesky factor, row-major dim × dim. A ridge keeps it positive definite when the
-//! particles collapse onto a line.
-std::vector<double> kernel_cholesky(const AbcGeneration& g, std::size_t dim) {
-  const std::size_t n = g.weights.size();
-  Eigen::VectorXd mean = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dim));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t d = 0; d < dim; ++d)
-      mean[static_cast<Eigen::Index>(d)] += g.weights[i] * g.z[i * dim + d];
-  Eigen::MatrixXd cov =
-      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(dim), static_cast<Eigen::Index>(dim));
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t a = 0; a < dim; ++a)
-      for (std::size_t b = 0; b < dim; ++b)
-        cov(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) +=
-            g.weights[i] * (g.z[i * dim + a] - mean[static_cast<Eigen::Index>(a)]) *
-            (g.z[i * dim + b] - mean[static_cast<Eigen::Index>(b)]);
-  Eigen::MatrixXd sigma = 2.0 * cov;
+//! The lower Cholesky factor (row-major dim × dim) of a covariance, with a ridge that keeps it
+//! positive definite when the particles collapse onto a line.
+std::vector<double> cholesky(Eigen::MatrixXd sigma, std::size_t dim) {
   for (std::size_t d = 0; d < dim; ++d)
     sigma(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d)) += 1e-10;
   const Eigen::LLT<Eigen::MatrixXd> llt(sigma);
   if (llt.info() != Eigen::Success) throw std::runtime_error("abc: kernel covariance not PD");
   const Eigen::MatrixXd l = llt.matrixL();
   std::vector<double> out(dim * dim);
-  for (std::size_t a = 0; a < dim; ++a)
-    for (std::size_t b = 0; b < dim; ++b)
-      out[a * dim + b] = l(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b));
+  for (std::size_t r = 0; r < dim; ++r)
+    for (std::size_t c = 0; c < dim; ++c)
+      out[r * dim + c] = l(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c));
   return out;
 }
+
+//! Σ_w(about c) = Σ_i w_i (z_i − c)(z_i − c)ᵀ over the particles with `use`, weights renormalised.
+Eigen::MatrixXd scatter(const AbcGeneration& g, std::size_t dim, const Eigen::VectorXd& c,
+                        const std::vector<bool>& use) {
+  const auto k = static_cast<Eigen::Index>(dim);
+  Eigen::MatrixXd m = Eigen::MatrixXd::Zero(k, k);
+  double total = 0;
+  for (std::size_t i = 0; i < g.weights.size(); ++i) {
+    if (!use[i]) continue;
+    const Eigen::Map<const Eigen::VectorXd> z(g.z.data() + i * dim, k);
+    m += g.weights[i] * (z - c) * (z - c).transpose();
+    total += g.weights[i];
+  }
+  return total > 0 ? Eigen::MatrixXd(m / total) : m;
+}
+
+} // namespace
+
+std::vector<double> abc_kernels(const AbcGeneration& g, std::size_t dim, double tolerance,
+                                AbcKernel kernel) {
+  const std::size_t n = g.weights.size();
+  const auto k = static_cast<Eigen::Index>(dim);
+  std::vector<double> out;
+  out.reserve(n * dim * dim);
+  if (kernel == AbcKernel::global) {
+    // Beaumont et al. (2009): twice the weighted covariance about the weighted mean.
+    Eigen::VectorXd mean = Eigen::VectorXd::Zero(k);
+    for (std::size_t i = 0; i < n; ++i)
+      mean += g.weights[i] * Eigen::Map<const Eigen::VectorXd>(g.z.data() + i * dim, k);
+    const std::vector<double> l =
+        cholesky(2.0 * scatter(g, dim, mean, std::vector<bool>(n, true)), dim);
+    for (std::size_t i = 0; i < n; ++i)
+      out.insert(out.end(), l.begin(), l.end());
+    return out;
+  }
+  // Filippi et al. (2013), the optimal local covariance: about each particle, the weighted
+  // scatter of the particles already within the new tolerance.
+  std::vector<bool> near(n);
+  bool any = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    near[i] = g.distance[i] <= tolerance;
+    any = any || near[i];
+  }
+  if (!any) near.assign(n, true);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Map<const Eigen::VectorXd> zi(g.z.data() + i * dim, k);
+    const std::vector<double> l = cholesky(scatter(g, dim, zi, near), dim);
+    out.insert(out.end(), l.begin(), l.end());
+  }
+  return out;
+}
+
+namespace {
 
 //! -0.5 |L⁻¹ (x - y)|²: the log of the kernel's density up to its constant.
 double log_kernel(std::span<const double> x, std::span<const double> y,
@@ -75,7 +113,10 @@ double log_kernel(std::span<const double> x, std::span<const double> y,
     tmp[a] = r / chol[a * dim + a];
     q += tmp[a] * tmp[a];
   }
-  return -0.5 * q;
+  double logdet = 0;
+  for (std::size_t a = 0; a < dim; ++a)
+    logdet += std::log(chol[a * dim + a]);
+  return -0.5 * q - logdet; // the normalising constant matters when the kernels differ
 }
 
 bool inside(std::span<const double> z) {
@@ -135,8 +176,9 @@ std::vector<double> abc_propose(std::size_t dim, const AbcSettings& s, int gener
       e[d] = sim::KeyedDraws::normal(w.word(a, static_cast<std::uint32_t>(d + 1)));
     for (std::size_t r = 0; r < dim; ++r) {
       double v = previous->z[j * dim + r];
+      const double* l = chol.data() + j * dim * dim;
       for (std::size_t c = 0; c <= r; ++c)
-        v += chol[r * dim + c] * e[c];
+        v += l[r * dim + c] * e[c];
       z[r] = v;
     }
     if (inside(z)) return z;
@@ -178,7 +220,8 @@ AbcState abc_smc(std::size_t dim, const AbcDistance& f, const AbcSettings& s, Ab
         break;
       }
     }
-    const std::vector<double> chol = prev ? kernel_cholesky(*prev, dim) : std::vector<double>{};
+    const std::vector<double> chol =
+        prev ? abc_kernels(*prev, dim, g.tolerance, s.kernel) : std::vector<double>{};
     std::int64_t next = 0;
     bool budget = false;
     while (g.weights.size() < n) {
@@ -233,6 +276,7 @@ AbcState abc_smc(std::size_t dim, const AbcDistance& f, const AbcSettings& s, Ab
       break;
     }
     counted += g.proposals;
+    g.kernel = s.kernel;
     g.acceptance = static_cast<double>(n) / static_cast<double>(g.proposals);
     if (prev) {
       // w_i ∝ prior(z_i) / Σ_j w_j K(z_i | z_j); the prior is flat on the cube.
@@ -243,7 +287,8 @@ AbcState abc_smc(std::size_t dim, const AbcDistance& f, const AbcSettings& s, Ab
         for (std::size_t j = 0; j < prev->weights.size(); ++j) {
           terms[j] = std::log(prev->weights[j]) +
                      log_kernel(std::span(g.z).subspan(i * dim, dim),
-                                std::span(prev->z).subspan(j * dim, dim), chol, dim, tmp);
+                                std::span(prev->z).subspan(j * dim, dim),
+                                std::span(chol).subspan(j * dim * dim, dim * dim), dim, tmp);
           mx = std::max(mx, terms[j]);
         }
         double sum = 0;

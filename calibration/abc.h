@@ -22,6 +22,13 @@
 
 namespace kochmon::calibration {
 
+//! The perturbation kernel: `global`, a normal with twice the weighted covariance of the
+//! previous generation (Beaumont et al. 2009); `local`, a normal about each particle with the
+//! weighted scatter about it of the previous particles already within the new tolerance (the
+//! optimal local covariance of Filippi, Barnes, Cornebise & Stumpf 2013), which accepts more
+//! when the posterior is narrow or curved.
+enum class AbcKernel { global, local };
+
 struct AbcSettings {
   int particles = 100;          // accepted per generation
   int generations = 8;          // at most, generation 0 (the prior sample) included
@@ -30,17 +37,19 @@ struct AbcSettings {
   long max_simulations = 20000; // proposals in all, each one evaluation of the distance
   std::uint64_t seed = 1;       // of the proposals (and, in calibrate, of the runs)
   int jobs = 2;                 // distance evaluations at once
+  AbcKernel kernel = AbcKernel::global;
 };
 
 struct AbcGeneration {
   double tolerance = std::numeric_limits<double>::infinity(); // generation 0: the prior
-  long proposals = 0;                 // numbered 0..proposals-1: up to the particles-th accepted
-  double acceptance = 1;              // particles / proposals
-  double ess = 0;                     // effective sample size 1 / sum w^2
-  std::vector<double> z;              // particles × dim: positions in the prior's unit cube
-  std::vector<double> weights;        // normalised to sum 1
-  std::vector<double> distance;       // of each particle
-  std::vector<std::int64_t> proposal; // each particle's proposal number
+  long proposals = 0;                   // numbered 0..proposals-1: up to the particles-th accepted
+  double acceptance = 1;                // particles / proposals
+  double ess = 0;                       // effective sample size 1 / sum w^2
+  AbcKernel kernel = AbcKernel::global; // that proposed it (may change on a resume)
+  std::vector<double> z;                // particles × dim: positions in the prior's unit cube
+  std::vector<double> weights;          // normalised to sum 1
+  std::vector<double> distance;         // of each particle
+  std::vector<std::int64_t> proposal;   // each particle's proposal number
 };
 
 struct AbcState {
@@ -63,8 +72,13 @@ AbcState abc_smc(std::size_t dim, const AbcDistance& f, const AbcSettings& s, Ab
                  const std::function<void(const AbcState&)>& on_generation = {},
                  const AbcProgress& progress = {});
 
+//! The kernels of a generation's proposals about each particle of `g`: particles × dim × dim,
+//! the lower Cholesky factor of each covariance (all equal for the global kernel).
+std::vector<double> abc_kernels(const AbcGeneration& g, std::size_t dim, double tolerance,
+                                AbcKernel kernel);
+
 //! The point of proposal `proposal` in generation `generation` (>= 1) drawn from the kernel
-//! around `previous`, or from the prior when generation is 0. Exposed for the tests.
+//! (abc_kernels) around `previous`, or from the prior when generation is 0. For the tests.
 std::vector<double> abc_propose(std::size_t dim, const AbcSettings& s, int generation,
                                 std::int64_t proposal, const AbcGeneration* previous,
                                 std::span<const double> chol);

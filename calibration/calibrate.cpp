@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include <yaml-cpp/yaml.h>
+
 #include "calibration/schema.h"
 #include "output/writer.h"
 #include "scenarios/load/context.h"
@@ -22,6 +24,7 @@
 #include "scenarios/load/spec_check.h"
 #include "scenarios/load/tree.h"
 #include "sim/core/error.h"
+#include "sweep/run_dir.h"
 #include "sweep/spec.h"
 
 namespace kochmon::calibration {
@@ -121,6 +124,8 @@ Spec load_spec(const std::string& path, const std::vector<std::string>& command_
     if (auto v = scenarios::spec_integer(n->get("max_simulations"))) s.abc.max_simulations = *v;
     if (auto v = scenarios::spec_integer(n->get("seed")))
       s.abc.seed = static_cast<std::uint64_t>(*v);
+    if (auto v = scenarios::spec_string(n->get("kernel")))
+      s.abc.kernel = *v == "local" ? AbcKernel::local : AbcKernel::global;
   }
   s.abc.jobs = s.jobs;
   if (const Node* n = root.get("parameters"); n && n->is_seq()) {
@@ -491,16 +496,7 @@ void write_reports(const Spec& spec, const Outcome& out, const Options& o) {
       md << " " << short_num(v) << " |";
     md << "\n";
   }
-  auto write = [](const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    {
-      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      f << text;
-      f.flush();
-      if (!f) throw sim::RunError("cannot write " + tmp);
-    }
-    std::filesystem::rename(tmp, path);
-  };
+  const auto write = sweep::write_file_atomic; // temporary name, then renamed
   write(o.dir + "/fit_report.md", md.str());
   std::ostringstream y;
   y << "# kochmon calibrate " << spec.path << ": fitted values (objective "
@@ -553,8 +549,13 @@ std::vector<double> values_of(const Spec& spec, std::span<const double> z) {
   return x;
 }
 
+//! The texts of the files a sample came from, read once when the calibration starts.
+struct Sources {
+  std::string spec, targets, scenario;
+};
+
 Posterior posterior_of(const Spec& spec, const AbcState& state, const std::string& identity,
-                       const std::string& scenario, const std::string& run_id, double seconds) {
+                       const Sources& src, const std::string& run_id, double seconds) {
   Posterior p;
   for (const auto& q : spec.params)
     p.params.push_back({q.name, q.key, q.unit, q.log ? "log_uniform" : "uniform", q.min, q.max});
@@ -568,9 +569,9 @@ Posterior posterior_of(const Spec& spec, const AbcState& state, const std::strin
         p.value.push_back(v);
   }
   p.identity = identity;
-  p.spec_text = slurp(spec.path);
-  p.targets_text = slurp(spec.targets);
-  p.scenario = scenario;
+  p.spec_text = src.spec;
+  p.targets_text = src.targets;
+  p.scenario = src.scenario;
   p.name = spec.name;
   p.run_id = run_id;
   p.stop = state.stop;
@@ -578,6 +579,21 @@ Posterior posterior_of(const Spec& spec, const AbcState& state, const std::strin
   p.abc_seed = spec.abc.seed;
   p.wall_seconds = seconds;
   return p;
+}
+
+//! The targets that can enter the distance (weight absent or not 0), re-emitted: adding or
+//! editing a weight-0 (scored, not fitted) target leaves a sample's identity as it was.
+std::string fitted_targets_text(const std::string& path) {
+  const YAML::Node root = YAML::LoadFile(path);
+  YAML::Emitter out;
+  out << YAML::BeginSeq;
+  for (const auto& t : root["targets"]) {
+    const YAML::Node w = t["weight"];
+    if (w && w.IsScalar() && w.as<double>() == 0.0) continue;
+    out << t;
+  }
+  out << YAML::EndSeq;
+  return out.c_str();
 }
 
 } // namespace
@@ -591,7 +607,7 @@ std::string abc_identity(const Spec& spec, const sim::Registries& registries) {
   std::ostringstream id;
   id << "scenario:\n" << scenarios::load_scenario(spec.base, registries, lo).resolved_yaml;
   id << "targets:\n"
-     << slurp(spec.targets) << "period: " << spec.from_year << "-" << spec.to_year
+     << fitted_targets_text(spec.targets) << "\nperiod: " << spec.from_year << "-" << spec.to_year
      << "\nscale: " << g(spec.scale) << "\nseeds:";
   for (auto s : spec.seeds)
     id << " " << s;
@@ -600,7 +616,7 @@ std::string abc_identity(const Spec& spec, const sim::Registries& registries) {
     id << "  " << p.key << " [" << g(p.min) << ", " << g(p.max) << "]" << (p.log ? " log" : "")
        << "\n";
   id << "abc: particles " << spec.abc.particles << ", quantile " << g(spec.abc.quantile)
-     << ", seed " << spec.abc.seed << "\n";
+     << ", seed " << spec.abc.seed << "\n"; // not the kernel: it may change on a resume
   return id.str();
 }
 
@@ -655,7 +671,10 @@ AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, co
     return earlier_seconds +
            std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   };
-  const std::string scenario = [&] {
+  Sources src;
+  src.spec = slurp(spec.path);
+  src.targets = slurp(spec.targets);
+  src.scenario = [&] {
     std::vector<double> x0;
     for (const auto& p : spec.params)
       x0.push_back(p.start);
@@ -664,7 +683,7 @@ AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, co
     return scenarios::load_scenario(spec.base, registries, lo).resolved_yaml;
   }();
   auto save = [&](const AbcState& s) {
-    write_posterior(file, posterior_of(spec, s, identity, scenario, run_id, seconds()));
+    write_posterior(file, posterior_of(spec, s, identity, src, run_id, seconds()));
     if (!o.quiet && !s.generations.empty()) {
       const auto& g = s.generations.back();
       std::fprintf(stderr,
@@ -680,7 +699,7 @@ AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, co
                         "complete (abc.max_simulations " +
                         std::to_string(spec.abc.max_simulations) + " < abc.particles " +
                         std::to_string(spec.abc.particles) + ")");
-  out.posterior = posterior_of(spec, state, identity, scenario, run_id, seconds());
+  out.posterior = posterior_of(spec, state, identity, src, run_id, seconds());
   write_posterior(file, out.posterior);
   out.summary = summarise(out.posterior);
   // The validation table at the medians, with the spec's seeds (common random numbers).
@@ -715,17 +734,20 @@ void write_abc_reports(const Spec& spec, const AbcOutcome& out, const Options& o
     md << " `" << s << "`";
   md << "\n- sampler: ABC-SMC (population Monte Carlo, Beaumont et al. 2009), "
      << spec.abc.particles << " particles, tolerance the " << g(spec.abc.quantile)
-     << " quantile of the previous distances, kernel N(0, 2 Σ), seed " << spec.abc.seed
+     << " quantile of the previous distances, kernel "
+     << (spec.abc.kernel == AbcKernel::local ? "local (Filippi et al. 2013)" : "N(0, 2 Σ)")
+     << ", seed " << spec.abc.seed
      << "; distance: the calibration objective (sum over target rows of weight × error²)\n"
      << "- stopped: " << state.stop << "; " << state.simulations << " simulations, "
      << short_num(out.posterior.wall_seconds) << " s\n\n";
-  md << "## Generations\n\n| generation | tolerance | proposals | acceptance | ESS |\n"
-        "|---|---|---|---|---|\n";
+  md << "## Generations\n\n| generation | tolerance | proposals | acceptance | ESS | kernel |\n"
+        "|---|---|---|---|---|---|\n";
   for (std::size_t t = 0; t < state.generations.size(); ++t) {
     const auto& gen = state.generations[t];
     md << "| " << t << " | "
        << (std::isinf(gen.tolerance) ? std::string("∞ (prior)") : short_num(gen.tolerance)) << " | "
        << gen.proposals << " | " << short_num(gen.acceptance) << " | " << short_num(gen.ess)
+       << " | " << (t == 0 ? "prior" : gen.kernel == AbcKernel::local ? "local" : "global")
        << " |\n";
   }
   md << "\n## Posterior\n\n| parameter | key | unit | prior | median | 90% interval | 50% "
@@ -742,16 +764,7 @@ void write_abc_reports(const Spec& spec, const AbcOutcome& out, const Options& o
   md << "\n## Validation table at the posterior medians (mean of " << spec.seeds.size()
      << " replicates, seeds as given)\n\n```\n"
      << validation::format_table(out.report) << "```\n";
-  auto write = [](const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    {
-      std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-      f << text;
-      f.flush();
-      if (!f) throw sim::RunError("cannot write " + tmp);
-    }
-    std::filesystem::rename(tmp, path);
-  };
+  const auto write = sweep::write_file_atomic; // temporary name, then renamed
   write(o.dir + "/fit_report.md", md.str());
   std::ostringstream y;
   y << "# kochmon calibrate " << spec.path << ": posterior medians (ABC-SMC, " << spec.abc.particles

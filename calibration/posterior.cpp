@@ -128,8 +128,9 @@ void write_posterior(const std::string& path, const Posterior& p) {
 
     const std::size_t gn = p.state.generations.size();
     std::vector<double> tol, acc, ess, z, w, dist;
-    std::vector<std::int64_t> props, prop;
+    std::vector<std::int64_t> props, prop, kernel;
     for (const auto& g : p.state.generations) {
+      kernel.push_back(g.kernel == AbcKernel::local ? 1 : 0);
       tol.push_back(g.tolerance);
       acc.push_back(g.acceptance);
       ess.push_back(g.ess);
@@ -144,6 +145,7 @@ void write_posterior(const std::string& path, const Posterior& p) {
     put(gg, "proposals", props, {gn});
     put(gg, "acceptance", acc, {gn});
     put(gg, "ess", ess, {gn});
+    put(gg, "kernel", kernel, {gn});
     put(gg, "z", z, {gn, n, k});
     put(gg, "weight", w, {gn, n});
     put(gg, "distance", dist, {gn, n});
@@ -198,6 +200,8 @@ Posterior read_posterior(const std::string& path) {
     const auto w = gg.open_dataset("weight").read_doubles();
     const auto dist = gg.open_dataset("distance").read_doubles();
     const auto prop = ints(gg, "proposal");
+    const auto kernel =
+        gg.has("kernel") ? ints(gg, "kernel") : std::vector<std::int64_t>(tol.size());
     const std::size_t k = p.params.size(), n = p.weight.size();
     for (std::size_t g = 0; g < tol.size(); ++g) {
       AbcGeneration a;
@@ -205,6 +209,7 @@ Posterior read_posterior(const std::string& path) {
       a.acceptance = acc[g];
       a.ess = ess[g];
       a.proposals = props[g];
+      a.kernel = kernel[g] == 1 ? AbcKernel::local : AbcKernel::global;
       a.z.assign(z.begin() + static_cast<std::ptrdiff_t>(g * n * k),
                  z.begin() + static_cast<std::ptrdiff_t>((g + 1) * n * k));
       a.weights.assign(w.begin() + static_cast<std::ptrdiff_t>(g * n),

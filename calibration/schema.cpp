@@ -127,6 +127,15 @@ std::vector<Key> make_spec_keys() {
        .range = closed(1, 100000000),
        .meaning = "Budget of proposals in all (each runs every seed); a generation cut short by "
                   "it is dropped and the previous one is the posterior."},
+      {.path = "abc.kernel",
+       .type = Type::choice,
+       .default_value = "global",
+       .meaning = "The perturbation kernel: `global`, a normal with twice the weighted "
+                  "covariance of the previous generation (Beaumont et al. 2009); `local`, a "
+                  "normal about each particle with the weighted scatter about it of the previous "
+                  "particles already within the new tolerance (Filippi et al. 2013), which "
+                  "accepts more as the tolerance falls.",
+       .choices = {"global", "local"}},
       {.path = "abc.seed",
        .type = Type::integer,
        .default_value = "1",

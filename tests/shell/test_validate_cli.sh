@@ -119,4 +119,31 @@ for k in ("sample/value", "sample/weight", "generations/z", "generations/distanc
     assert np.array_equal(a[k][()], r[k][()]), "resumed differs: " + k
 PY
   fail "posterior files differ or are malformed"
+# A posterior sweep (design.method posterior): 6 draws of that posterior, each a value of its
+# sample; a second sweep with the same seed and a --set gets the same draws and run seeds
+# (paired); sweep.yaml names the file in its first line.
+cat >"$WORK/psweep.yaml" <<YAML
+name: tiny_posterior_draws
+base: $TINY
+seed: 5
+design: {method: posterior, posterior: $WORK/abc/posterior.h5, samples: 6}
+metrics:
+  - {name: stock_2012, series: stock, select: {destination: [russia]}, from: 2012-01, to: 2012-12, reduce: mean}
+YAML
+"$KOCHMON_BIN" sweep "$WORK/psweep.yaml" -o "$WORK/ps1" -q || fail "posterior sweep failed"
+"$KOCHMON_BIN" sweep "$WORK/psweep.yaml" -o "$WORK/ps2" -q --set abroad.remit_share=0.3 ||
+  fail "posterior sweep with --set failed"
+head -1 "$WORK/ps1/sweep.yaml" | grep -q "^# posterior draws: .*posterior.h5" || fail "sweep.yaml does not name the posterior"
+/usr/bin/python3 - "$WORK/abc/posterior.h5" "$WORK/ps1/summary.csv" "$WORK/ps2/summary.csv" <<'PY' ||
+import sys, h5py, numpy as np, pandas as pd
+f = h5py.File(sys.argv[1], "r")
+v = f["sample/value"][()]
+a, b = pd.read_csv(sys.argv[2]), pd.read_csv(sys.argv[3])
+cols = ["decision.monthly_rate", "asc_foreign"]
+assert len(a) == 6 and (a["status"] == "ok").all(), a
+for _, row in a.iterrows():
+    assert any(np.allclose(row[cols].values.astype(float), x, rtol=1e-12) for x in v), row
+assert (a[cols].values == b[cols].values).all() and (a["seed"].values == b["seed"].values).all()
+PY
+  fail "posterior sweep draws are not the sample's values, or do not pair"
 echo "ok"

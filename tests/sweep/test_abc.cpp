@@ -76,6 +76,29 @@ TEST(AbcSmc, PosteriorOfAGaussianMeanConcentratesOnTheTruth) {
   EXPECT_LT(last.acceptance, st.generations[1].acceptance);
 }
 
+TEST(AbcSmc, TheLocalKernelFindsTheSamePosteriorAndAcceptsMore) {
+  AbcSettings local = settings(1000, 10, 1);
+  local.kernel = AbcKernel::local;
+  const AbcState g = abc_smc(1, toy(1.0, 5), settings(1000, 10, 1));
+  const AbcState l = abc_smc(1, toy(1.0, 5), local);
+  ASSERT_EQ(l.generations.size(), 10u);
+  const auto& last = l.generations.back();
+  const double h = last.tolerance;
+  const double sd = std::sqrt(SD * SD + h * h / 3);
+  const Moments m = moments(last);
+  ASSERT_GT(last.ess, 300);
+  EXPECT_NEAR(m.mean, 1.0, 4 * sd / std::sqrt(last.ess));
+  EXPECT_NEAR(m.sd, sd, 0.15 * sd);
+  // Fewer proposals for the same tolerances' schedule: the local kernel stays near the mass.
+  long pg = 0, pl = 0;
+  for (std::size_t t = 1; t < 10; ++t) {
+    pg += g.generations[t].proposals;
+    pl += l.generations[t].proposals;
+  }
+  std::printf("proposals in generations 1-9: global kernel %ld, local kernel %ld\n", pg, pl);
+  EXPECT_LT(pl, pg);
+}
+
 TEST(AbcSmc, NinetyPercentIntervalsCoverTheTruth) {
   // Synthetic-data recovery: truths drawn from the prior, data simulated at each, the 90%
   // interval of each posterior checked. 40 repetitions: 36 expected, sd 1.9; at least 31 (the
