@@ -598,14 +598,22 @@ std::string fitted_targets_text(const std::string& path) {
 
 } // namespace
 
-std::string abc_identity(const Spec& spec, const sim::Registries& registries) {
+namespace {
+
+//! The base scenario resolved at the parameters' starts (what the identity and the posterior
+//! file record).
+std::string start_scenario(const Spec& spec, const sim::Registries& registries) {
   std::vector<double> x0;
   for (const auto& p : spec.params)
     x0.push_back(p.start);
   scenarios::LoadOptions lo;
   lo.overrides = overrides(spec, x0);
+  return scenarios::load_scenario(spec.base, registries, lo).resolved_yaml;
+}
+
+std::string identity_of(const Spec& spec, const std::string& scenario) {
   std::ostringstream id;
-  id << "scenario:\n" << scenarios::load_scenario(spec.base, registries, lo).resolved_yaml;
+  id << "scenario:\n" << scenario;
   id << "targets:\n"
      << fitted_targets_text(spec.targets) << "\nperiod: " << spec.from_year << "-" << spec.to_year
      << "\nscale: " << g(spec.scale) << "\nseeds:";
@@ -620,10 +628,17 @@ std::string abc_identity(const Spec& spec, const sim::Registries& registries) {
   return id.str();
 }
 
+} // namespace
+
+std::string abc_identity(const Spec& spec, const sim::Registries& registries) {
+  return identity_of(spec, start_scenario(spec, registries));
+}
+
 AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, const Options& o) {
   const auto t_start = std::chrono::steady_clock::now();
   const validation::Targets targets = period_targets(spec);
-  const std::string identity = abc_identity(spec, registries);
+  const std::string scenario = start_scenario(spec, registries);
+  const std::string identity = identity_of(spec, scenario);
   const std::string file = o.dir + "/posterior.h5";
   AbcOutcome out;
   AbcState state;
@@ -674,14 +689,7 @@ AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, co
   Sources src;
   src.spec = slurp(spec.path);
   src.targets = slurp(spec.targets);
-  src.scenario = [&] {
-    std::vector<double> x0;
-    for (const auto& p : spec.params)
-      x0.push_back(p.start);
-    scenarios::LoadOptions lo;
-    lo.overrides = overrides(spec, x0);
-    return scenarios::load_scenario(spec.base, registries, lo).resolved_yaml;
-  }();
+  src.scenario = scenario;
   auto save = [&](const AbcState& s) {
     write_posterior(file, posterior_of(spec, s, identity, src, run_id, seconds()));
     if (!o.quiet && !s.generations.empty()) {
@@ -747,7 +755,10 @@ void write_abc_reports(const Spec& spec, const AbcOutcome& out, const Options& o
     md << "| " << t << " | "
        << (std::isinf(gen.tolerance) ? std::string("∞ (prior)") : short_num(gen.tolerance)) << " | "
        << gen.proposals << " | " << short_num(gen.acceptance) << " | " << short_num(gen.ess)
-       << " | " << (t == 0 ? "prior" : gen.kernel == AbcKernel::local ? "local" : "global")
+       << " | "
+       << (t == 0                           ? "prior"
+           : gen.kernel == AbcKernel::local ? "local"
+                                            : "global")
        << " |\n";
   }
   md << "\n## Posterior\n\n| parameter | key | unit | prior | median | 90% interval | 50% "

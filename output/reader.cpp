@@ -210,6 +210,16 @@ std::string RunFile::scenario_yaml() const {
   });
 }
 
+std::string RunFile::scenario_values() const {
+  return guarded(impl_->path, [&] {
+    const auto meta = impl_->file->open_group("meta");
+    if (!meta.has("scenario_values")) return std::string();
+    const auto text = meta.open_dataset("scenario_values").read_strings();
+    if (text.size() != 1) throw damaged(impl_->path, "/meta/scenario_values is not one string");
+    return text.front();
+  });
+}
+
 std::vector<std::string> RunFile::axis_labels(const std::string& axis) const {
   if (axis == "time") {
     std::vector<std::string> months;

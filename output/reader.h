@@ -121,6 +121,8 @@ public:
   const Meta& meta() const;
   //! /meta/scenario: the resolved scenario as YAML.
   std::string scenario_yaml() const;
+  //! /meta/scenario_values (every series as the model reads it); "" in files without it.
+  std::string scenario_values() const;
 
   //! "time" first (labels from /meta@start), then the datasets of /axes in name order.
   std::vector<Axis> axes() const;

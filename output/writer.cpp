@@ -101,6 +101,7 @@ void H5Recorder::write_meta(const sim::RunInfo& info) {
   m.set_attribute("start", info.start.str());
   m.set_attribute("complete", std::int32_t{0});
   m.write_string("scenario", info.resolved_yaml);
+  if (!info.resolved_values.empty()) m.write_string("scenario_values", info.resolved_values);
 }
 
 std::vector<h5::Dataset> H5Recorder::write_axes(const sim::RunInfo& info,

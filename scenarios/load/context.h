@@ -4,6 +4,7 @@
 // What the validation steps share during one load, and the scalar readers they use.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@ struct LoadContext {
   CsvCache csv;
   std::string top_dir; // directory of the top scenario file: csv paths are rewritten from here
   sim::Series::Mode default_mode = sim::Series::Mode::interpolate;
+  //! When set, read_series records every top-level series it reads under its key path.
+  std::map<std::string, sim::Series>* evaluated = nullptr;
 };
 
 //! A finite number written in plain decimal or exponent notation; nullopt otherwise.
@@ -65,6 +68,10 @@ sim::RunConfig convert(Node& root, LoadContext& ctx);
 //! after factor. nullopt after an error.
 std::optional<sim::Series> read_series(Node& node, const std::string& shown,
                                        const schema::Range& range, LoadContext& ctx);
+//! The series recorded by read_series (LoadContext::evaluated) as YAML, one line a key:
+//! "key path": {year: mean over the year's months in [start, end], ...}.
+std::string render_series_values(const std::map<std::string, sim::Series>& series, sim::Month start,
+                                 sim::Month end);
 
 //! The tree as YAML text, keys in the order they are stored.
 std::string render_yaml(const Node& root);

@@ -29,10 +29,13 @@ sim::RunConfig load_scenario(const std::string& path, const sim::Registries& reg
   }
   LoadContext ctx{diag, registries, CsvCache(diag), top_dir};
   normalize(root, ctx);
+  std::map<std::string, sim::Series> evaluated;
+  ctx.evaluated = &evaluated;
   sim::RunConfig cfg = convert(root, ctx);
   diag.throw_if_any();
   cfg.source_path = path;
   cfg.resolved_yaml = render_yaml(root);
+  cfg.resolved_values = render_series_values(evaluated, cfg.start, cfg.end);
   return cfg;
 }
 

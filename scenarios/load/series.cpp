@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <utility>
 
 #include "scenarios/load/context.h"
 
@@ -133,7 +134,9 @@ std::optional<sim::Series> read_series(Node& node, const std::string& shown,
                      "expected " + expected_in("a number", range) + ", got " + node.scalar);
       return std::nullopt;
     }
-    return sim::Series::constant(*v);
+    const sim::Series c = sim::Series::constant(*v);
+    if (ctx.evaluated != nullptr) (*ctx.evaluated)[shown] = c;
+    return c;
   }
   if (!node.is_map()) {
     ctx.diag.error(node.pos, shown,
@@ -193,7 +196,9 @@ std::optional<sim::Series> read_series(Node& node, const std::string& shown,
                      "add before: <series>, the value before that month");
       return std::nullopt;
     }
+    auto* const record = std::exchange(ctx.evaluated, nullptr); // before is part of this one
     before = read_series(*before_node, shown + ".before", range, ctx);
+    ctx.evaluated = record;
     if (!before) return std::nullopt;
   }
 
@@ -312,7 +317,29 @@ std::optional<sim::Series> read_series(Node& node, const std::string& shown,
     series.before = std::make_shared<const sim::Series>(std::move(*before));
     series.from_t = from->index;
   }
+  if (ctx.evaluated != nullptr) (*ctx.evaluated)[shown] = series;
   return series;
+}
+
+std::string render_series_values(const std::map<std::string, sim::Series>& series, sim::Month start,
+                                 sim::Month end) {
+  std::string out = "# Every series as the model reads it: the mean over each year's months of "
+                    "the run (" +
+                    start.str() + " to " + end.str() + ").\n";
+  for (const auto& [key, s] : series) {
+    out += '"' + key + "\": {";
+    for (int y = start.year(); y <= end.year(); ++y) {
+      const sim::Month a = std::max(start, sim::Month::of(y, 1));
+      const sim::Month b = std::min(end, sim::Month::of(y, 12));
+      double sum = 0;
+      for (sim::Month m = a; m <= b; m = m + 1)
+        sum += s.at(m);
+      out += (y == start.year() ? "" : ", ") + std::to_string(y) + ": " +
+             format_number(sum / (b - a + 1));
+    }
+    out += "}\n";
+  }
+  return out;
 }
 
 } // namespace kochmon::scenarios

@@ -46,6 +46,7 @@ struct ResultsLayout {
 struct RunInfo {
   std::string scenario_name;
   std::string resolved_yaml;
+  std::string resolved_values; // RunConfig::resolved_values (empty: not written)
   std::uint64_t seed = 0;
   double scale = 1;
   Month start;

@@ -295,6 +295,10 @@ struct RunConfig {
   std::string description;
   std::string source_path; // the scenario file as given
   std::string resolved_yaml;
+  //! Every <series> key as the model reads it, as YAML: key path → {year: the mean over the
+  //! year's months of the run}. Reports compare scenarios by these values, so a CSV
+  //! reference and its inline copy are the same thing (output/FORMAT.md, /meta/scenario_values).
+  std::string resolved_values;
   std::uint64_t seed = 1;
   std::uint64_t world_seed = 1; // seed of the synthetic population (defaults to seed)
   double scale = 1.0;           // fraction of households simulated

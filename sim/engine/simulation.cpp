@@ -184,6 +184,7 @@ RunInfo Simulation::info(int threads) const {
   RunInfo i;
   i.scenario_name = config_.name;
   i.resolved_yaml = config_.resolved_yaml;
+  i.resolved_values = config_.resolved_values;
   i.seed = config_.seed;
   i.scale = config_.scale;
   i.start = config_.start;

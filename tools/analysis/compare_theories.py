@@ -25,7 +25,8 @@ for --draws equally weighted posterior draws run to 2017-12 (a posterior sweep, 
 the same seeds for every model). The criterion is the posterior predictive loss (Gelfand &
 Ghosh 1998): the mean over the draws of the out-of-sample objective, lower is better, with its
 standard error; P(best) is the share of bootstrap resamples of the draws in which the model
-has the lowest mean loss. Writes DIR/<model>/ (the calibration: posterior.h5, fit_report.md),
+has the lowest mean loss (draws resampled jointly: draw k of every model has the same
+run seed). Writes DIR/<model>/ (the calibration: posterior.h5, fit_report.md),
 DIR/<model>-sweep/ (the draws), DIR/comparison.csv and comparison.md (and --markdown FILE).
 Everything resumes: run the command again after an interruption.
 """
@@ -33,11 +34,12 @@ Everything resumes: run the command again after an interruption.
 import argparse
 import csv
 import os
-import subprocess
 import sys
 
 import numpy as np
 import yaml
+
+from kochmon_study import kochmon_bin, publish, run, table, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -65,12 +67,6 @@ FIXED = ["decision.internal_move=household", "decision.monthly_rate=0.15"]
 FIT, SCORE = (2013, 2015), (2016, 2017)
 
 
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.stderr.write(" ".join(cmd) + "\n" + r.stdout + r.stderr)
-        sys.exit(r.returncode if r.returncode in (1, 2) else 1)
-    return r
 
 
 def calibration_spec(model, args):
@@ -87,7 +83,7 @@ def calibration_spec(model, args):
              "jobs: 2",
              "method: abc_smc",
              f"abc: {{particles: {args.particles}, generations: 10, quantile: 0.5, "
-             f"min_acceptance: 0.02, max_simulations: {args.max_simulations}, kernel: local, "
+             f"min_acceptance: 0.02, max_simulations: {args.max_simulations}, kernel: global, "
              "seed: 16}",
              "parameters:"]
     for key, name, lo, hi, log in params:
@@ -113,10 +109,6 @@ def sweep_spec(model, args, posterior):
     return "\n".join(lines) + "\n"
 
 
-def write(path, text):
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
 
 
 def weights():
@@ -159,8 +151,7 @@ def main(argv=None):
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--markdown")
     args = ap.parse_args(argv)
-    kochmon = os.environ.get("KOCHMON_BIN") or os.path.join(SOURCE, "build", "release", "tools",
-                                                            "kochmon")
+    kochmon = kochmon_bin()
     models = [m for m in args.models.split(",") if m]
     for m in models:
         if m not in MODELS:
@@ -211,8 +202,11 @@ def main(argv=None):
     rng = np.random.default_rng(16)
     wins = {m: 0 for m in models}
     B = 2000
+    n = min(len(v) for v in losses.values())
     for _ in range(B):
-        means = {m: np.mean(rng.choice(v, len(v))) for m, v in losses.items()}
+        # Paired: draw k of every model ran with the same seed, so resample draws jointly.
+        idx = rng.integers(0, n, n)
+        means = {m: np.mean(v[:n][idx]) for m, v in losses.items()}
         wins[min(means, key=means.get)] += 1
     for r in rows:
         r["p_best"] = wins[r["model"]] / B
@@ -232,20 +226,16 @@ def main(argv=None):
           f"- score, out of sample: the objective over the weighted rows of {SCORE[0]}-{SCORE[1]} "
           f"for {args.draws} posterior draws (the same run seeds for every model); lower is "
           "better; P(best): bootstrap share of the lowest mean loss",
-          "",
-          "| model | k | generations | final tolerance | simulations | in-sample distance, "
-          "median [90%] | out-of-sample loss, mean ± se | P(best) | posterior medians [90%] |",
-          "|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        md.append(f"| {r['model']} | {r['parameters']} | {r['generations']} | "
-                  f"{r['final_tolerance']:.3g} | {r['simulations']} | "
-                  f"{r['in_sample_median']:.3g} [{r['in_sample_q05']:.3g}, {r['in_sample_q95']:.3g}] | "
-                  f"{r['out_of_sample_mean']:.3g} ± {r['out_of_sample_se']:.2g} | "
-                  f"{r['p_best']:.2f} | {r['posterior']} |")
-    text = "\n".join(md) + "\n"
-    for path in [os.path.join(args.output, "comparison.md")] + ([args.markdown] if args.markdown else []):
-        write(path, text)
-    sys.stdout.write(text)
+          ""]
+    md += table(["model", "k", "generations", "final tolerance", "simulations",
+                 "in-sample distance, median [90%]", "out-of-sample loss, mean ± se", "P(best)",
+                 "posterior medians [90%]"],
+                [(r["model"], r["parameters"], r["generations"], f"{r['final_tolerance']:.3g}",
+                  r["simulations"], f"{r['in_sample_median']:.3g} [{r['in_sample_q05']:.3g}, "
+                  f"{r['in_sample_q95']:.3g}]",
+                  f"{r['out_of_sample_mean']:.3g} ± {r['out_of_sample_se']:.2g}",
+                  f"{r['p_best']:.2f}", r["posterior"]) for r in rows])
+    publish("\n".join(md) + "\n", os.path.join(args.output, "comparison.md"), args.markdown)
     return 0
 
 

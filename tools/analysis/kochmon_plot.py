@@ -118,16 +118,21 @@ def group_runs(runs, base=None):
         by_key[r.key].append(r)
     names = [by_key[k][0].meta.get("scenario_name", "run")
              + (" (posterior)" if by_key[k][0].posterior else "") for k in order]
-    ref = base.meta.get("scenario", "") if base else by_key[order[0]][0].meta.get("scenario", "")
+    ref_run = base if base else by_key[order[0]][0]
+    ref, ref_values = ref_run.meta.get("scenario", ""), ref_run.meta.get("scenario_values")
     groups = []
     for i, k in enumerate(order):
         label = names[i]
         if by_key[k][0].posterior and names.count(label) > 1:
             label += f" #{i + 1}"
         elif names.count(label) > 1:
-            diff = kr.scenario_diff(ref, by_key[k][0].meta.get("scenario", ""), ignore=("seed",))
+            diff = kr.scenario_diff(ref, by_key[k][0].meta.get("scenario", ""), ignore=("seed",),
+                                    base_values=ref_values,
+                                    values=by_key[k][0].meta.get("scenario_values"))
             if diff:
                 key, _, value = diff[0]
+                if isinstance(value, str) and len(value) > 16:
+                    value = "…"
                 short = key.split(".")[-1] if len(key) > 28 else key
                 label += f" ({short}={value}" + (f", +{len(diff) - 1}" if len(diff) > 1 else "") + ")"
             elif i:

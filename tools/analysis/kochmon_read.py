@@ -9,6 +9,8 @@ file, never from a list written here, so a series the engine adds later reads th
     df = kr.series_frame("runs/base/seed-7.h5", "stock")   # month, region, destination, value
 """
 
+import re
+
 import h5py
 import numpy as np
 import pandas as pd
@@ -48,13 +50,15 @@ def check_filetype(f):
 
 
 def read_meta(path):
-    """Root and /meta attributes as plain Python values, plus the resolved scenario YAML."""
+    """Root and /meta attributes as plain Python values, plus the resolved scenario YAML
+    ("scenario") and its series as the model reads them ("scenario_values", when present)."""
     with h5py.File(path, "r") as f:
         check_filetype(f)
         meta = {k: _plain(v) for k, v in f.attrs.items()}
         meta.update({k: _plain(v) for k, v in f["meta"].attrs.items()})
-        if "scenario" in f["meta"]:
-            meta["scenario"] = _text(f["meta/scenario"][()])
+        for name in ("scenario", "scenario_values"):
+            if name in f["meta"]:
+                meta[name] = _text(f["meta/" + name][()])
         return meta
 
 
@@ -398,13 +402,88 @@ def flatten_scenario(text):
     return out
 
 
-def scenario_diff(base_text, text, ignore=()):
+def _series_values(text, scenario_text=None):
+    """{key: {year: value}} from /meta/scenario_values (output/FORMAT.md); None without it.
+    The file keys list items by position (regions[0]); with the resolved scenario they are
+    keyed by id (regions[batken]) as flatten_scenario does."""
+    if not text:
+        return None
+    try:
+        import yaml
+    except ImportError:
+        return None
+    out = {k: {int(y): float(v) for y, v in d.items()} for k, d in (yaml.safe_load(text) or {}).items()}
+    if not scenario_text:
+        return out
+    doc = yaml.safe_load(scenario_text) or {}
+
+    def by_id(key):
+        m = re.match(r"^([a-z_]+)\[(\d+)\](.*)$", key)
+        items = doc.get(m.group(1)) if m else None
+        if m and isinstance(items, list) and int(m.group(2)) < len(items) \
+                and isinstance(items[int(m.group(2))], dict) and "id" in items[int(m.group(2))]:
+            return f"{m.group(1)}[{items[int(m.group(2))]['id']}]{m.group(3)}"
+        return key
+    return {by_id(k): v for k, v in out.items()}
+
+
+def _years_text(runs, side):
+    return "; ".join((f"{y0}" if y0 == y1 else f"{y0}–{y1}") + f": {v[side]:.6g}"
+                     for y0, y1, v in runs)
+
+
+def series_diff(base_values, values, limit=8, base_text=None, text=None):
+    """[(key, base, this)] of the series that differ year by year, each side written as
+    "2020: 75; 2021–2024: 95" over the years that differ (runs of years with the same pair of
+    values merged; at most `limit` runs, then "…"). Series present on one side only are listed
+    with "(absent)" on the other."""
+    a, b = _series_values(base_values, base_text), _series_values(values, text)
+    rows = []
+    for key in sorted(set(a) | set(b)):
+        if key not in a or key not in b:
+            rows.append((key, "(absent)" if key not in a else _years_text(
+                [(min(a[key]), max(a[key]), (a[key][min(a[key])],) * 2)], 0),
+                "(absent)" if key not in b else _years_text(
+                [(min(b[key]), max(b[key]), (b[key][min(b[key])],) * 2)], 1)))
+            continue
+        runs = []
+        for y in sorted(set(a[key]) & set(b[key])):
+            va, vb = a[key][y], b[key][y]
+            if va == vb or abs(va - vb) <= 1e-12 * max(abs(va), abs(vb)):
+                continue
+            if runs and runs[-1][1] == y - 1 and runs[-1][2] == (va, vb):
+                runs[-1] = (runs[-1][0], y, (va, vb))
+            else:
+                runs.append((y, y, (va, vb)))
+        if runs:
+            more = f"; … ({len(runs) - limit} more)" if len(runs) > limit else ""
+            rows.append((key, _years_text(runs[:limit], 0) + more,
+                         _years_text(runs[:limit], 1) + more))
+    return rows
+
+
+def scenario_diff(base_text, text, ignore=(), base_values=None, values=None):
     """[(key, base value, value)] of the keys that differ between two resolved scenarios.
 
-    Uses PyYAML when available (key by key); otherwise a line diff of the YAML text, with the
-    key column holding "line" and the values the removed / added lines.
+    With both runs' /meta/scenario_values (base_values, values) the series keys are compared
+    by the values the model reads, year by year (series_diff): a CSV reference and its inline
+    copy are the same, and a series that differs shows the years and values that differ; the
+    raw keys under a series key are then left out. Uses PyYAML when available (key by key);
+    otherwise a line diff of the YAML text, with the key column holding "line" and the values
+    the removed / added lines.
     """
     a, b = flatten_scenario(base_text), flatten_scenario(text)
+    sa, sb = _series_values(base_values, base_text), _series_values(values, text)
+    if a is not None and b is not None and sa is not None and sb is not None:
+        keys = set(sa) | set(sb)
+
+        def under_series(k):
+            return k in keys or any(k.startswith(s + ".") for s in keys)
+        rows = [(k, va, vb) for k, va, vb in scenario_diff(base_text, text, ignore)
+                if not under_series(k)]
+        rows += [r for r in series_diff(base_values, values, base_text=base_text, text=text)
+                 if r[0] not in ignore]
+        return sorted(rows, key=lambda r: r[0])
     if a is None or b is None:
         import difflib
         rows = []

@@ -8,7 +8,8 @@ Usage (Debian's /usr/bin/python3 with h5py, numpy, pandas, matplotlib):
 
 Sections: Key figures (first / peak / last of the key series, with 90% bands over replicates or
 posterior draws, and the figures of kochmon_plot, paired differences among them), Scenario
-summary (what changed against the base: --base, else the first run), Validation
+summary (what changed against the base, --base else the first run: raw keys, and series by the
+values the model reads, only the years that differ), Validation
 (the /validation group, where the runs have one), Sweep (for sweep directories) and Provenance
 (files, run ids, seeds, versions). Figures are embedded as base64 PNGs; there are no external
 resources. On load, a script sets <html data-images="ok N/N"> once every image has decoded
@@ -120,11 +121,16 @@ def section_summary(groups, base_run):
     base_name = os.path.basename(base_run.path)
     parts.append(f"<h3>What changed against base</h3><p>Base: <code>{esc(base_name)}</code> "
                  f"({esc(base_run.meta.get('scenario_name', ''))}); the resolved scenarios "
-                 "(<code>/meta/scenario</code>) compared key by key, seeds left out.</p>")
+                 "(<code>/meta/scenario</code>) compared key by key, seeds left out, and every "
+                 "series by the values the model reads (<code>/meta/scenario_values</code>, "
+                 "yearly means): only the years that differ are shown, and a CSV reference "
+                 "equals its inline copy.</p>")
     if kr.flatten_scenario(base_text) is None:
         parts.append("<p class='note'>PyYAML is not installed: a line diff is shown.</p>")
     for g in groups:
-        diff = kr.scenario_diff(base_text, g.runs[0].meta.get("scenario", ""), ignore=("seed",))
+        diff = kr.scenario_diff(base_text, g.runs[0].meta.get("scenario", ""), ignore=("seed",),
+                                base_values=base_run.meta.get("scenario_values"),
+                                values=g.runs[0].meta.get("scenario_values"))
         parts.append(f"<h4>{esc(g.label)}</h4>")
         if not diff:
             parts.append("<p class='note'>Same scenario as the base.</p>")

@@ -7,7 +7,8 @@ Usage (Debian's /usr/bin/python3 with numpy, pandas):
                         [--seeds 1] [--scale 0.02] [--seed 16] [-o runs/posterior-claims]
                         [--markdown FILE] [--threshold 0.8]
 
-For each scenario (base, pessimistic, optimistic, no_eaeu) it writes a sweep spec with
+For each scenario (base, pessimistic, optimistic, no_eaeu, and the lever scenarios return_grant,
+remittance_fee_cut, predeparture_training, south_jobs) it writes a sweep spec with
 `design.method: posterior` (`--draws` equally weighted draws from the posterior file, `--seeds`
 replicates each) into the output directory and runs it with `kochmon sweep` (resumable: run the
 command again after an interruption). The four sweeps share the sweep seed, so run i of every
@@ -20,21 +21,24 @@ mean difference (sd / sqrt(n)). Writes claims.csv and claims.md in the output di
 
 The claims and their periods are those of tests/python/test_scenarios_kyrgyzstan.py (read from
 each scenario file's header): pessimistic over the crisis 2020-2024, optimistic from 2020,
-no_eaeu after accession (2016-2030), the rouble crisis in base.
+no_eaeu after accession (2016-2030), the rouble crisis in base; the lever signs are theory's
+signs of scenarios/kyrgyzstan/LEVERS.md for the levers that have a scenario file (from 2020).
 """
 
 import argparse
 import math
 import os
-import subprocess
 import sys
 
 import numpy as np
 import pandas as pd
 
+from kochmon_study import kochmon_bin, publish, run, table, write
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
-SCENARIOS = ["base", "pessimistic", "optimistic", "no_eaeu"]
+SCENARIOS = ["base", "pessimistic", "optimistic", "no_eaeu", "return_grant", "remittance_fee_cut",
+             "predeparture_training", "south_jobs"]
 ABROAD = "[russia, kazakhstan, other]"
 
 # name: (series, from, to, reduce): every metric of every sweep.
@@ -50,8 +54,11 @@ METRICS = {
     "remittances_2015": ("remittances_usd", "2015-01", "2015-12", "sum"),
     "returnee_businesses_2020_2030": ("returnee_businesses", "2020-01", "2030-12", "mean"),
     "expulsions_2016_2030": ("expulsions", "2016-01", "2030-12", "sum"),
+    "stock_2020_2030": ("stock", "2020-01", "2030-12", "mean"),
+    "remittances_2020_2030": ("remittances_usd", "2020-01", "2030-12", "sum"),
+    "departures_2020_2030": ("departures", "2020-01", "2030-12", "sum"),
 }
-BY_DESTINATION = {"returns", "stock", "expulsions"}
+BY_DESTINATION = {"returns", "stock", "expulsions", "departures"}
 
 # (claim, kind, scenario, left, right or threshold): paired "more"/"less" compare the scenario
 # with base run by run; "below"/"at_least" compare a ratio of two metrics with a number.
@@ -72,6 +79,17 @@ CLAIMS = [
      ("remittances_2015", "remittances_2014"), 1.0),
     ("rouble crisis: no mass return (stock abroad 2016/2014 at least 0.8)", "at_least", "base",
      ("stock_2016", "stock_2014"), 0.8),
+    # Lever signs (LEVERS.md; each scenario file's header): theory's sign for each lever.
+    ("return grant: more returns than base 2020-2030", "more", "return_grant",
+     "returns_2020_2030", None),
+    ("return grant: smaller stock abroad than base 2020-2030", "less", "return_grant",
+     "stock_2020_2030", None),
+    ("remittance fees cut: more remittances (USD) than base 2020-2030", "more",
+     "remittance_fee_cut", "remittances_2020_2030", None),
+    ("pre-departure training: more remittances (USD) than base 2020-2030", "more",
+     "predeparture_training", "remittances_2020_2030", None),
+    ("southern jobs: fewer departures abroad than base 2020-2030", "less", "south_jobs",
+     "departures_2020_2030", None),
 ]
 
 
@@ -99,16 +117,10 @@ def run_sweeps(args, kochmon):
     os.makedirs(args.output, exist_ok=True)
     for scenario in SCENARIOS:
         spec = os.path.join(args.output, scenario + ".yaml")
-        with open(spec + ".tmp", "w", encoding="utf-8") as f:
-            f.write(sweep_spec(scenario, args.posterior, args.draws, args.seeds, args.scale,
+        write(spec, sweep_spec(scenario, args.posterior, args.draws, args.seeds, args.scale,
                                args.seed))
-        os.replace(spec + ".tmp", spec)
         out = os.path.join(args.output, scenario)
-        r = subprocess.run([kochmon, "sweep", spec, "-o", out, "-q", "--jobs", str(args.jobs)],
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            sys.stderr.write(r.stdout + r.stderr)
-            sys.exit(r.returncode if r.returncode in (1, 2) else 1)
+        run([kochmon, "sweep", spec, "-o", out, "-q", "--jobs", str(args.jobs)])
         t = pd.read_csv(os.path.join(out, "summary.csv"))
         if (t["status"] != "ok").any():
             sys.exit(f"posterior_claims: {out}: runs not ok")
@@ -158,12 +170,11 @@ def markdown(df, args, meta):
            f"sqrt(P(1-P)/n) (at most {0.5 / math.sqrt(meta['n']):.2f} here); the difference "
            "columns give the paired difference (or the ratio) over the runs, with the standard "
            "error of its mean",
-           "",
-           "| claim | P | quantity | median | 90% interval | mean ± se |",
-           "|---|---|---|---|---|---|"]
-    for r in df.itertuples():
-        out.append(f"| {r.claim} | {r.probability:.2f} | {r.quantity} | {g(r.median)} | "
-                   f"{g(r.q05)} – {g(r.q95)} | {g(r.mean)} ± {g(r.se_mean)} |")
+           ""]
+    out += table(["claim", "P", "quantity", "median", "90% interval", "mean ± se"],
+                 [(r.claim, f"{r.probability:.2f}", r.quantity, g(r.median),
+                   f"{g(r.q05)} – {g(r.q95)}", f"{g(r.mean)} ± {g(r.se_mean)}")
+                  for r in df.itertuples()])
     return "\n".join(out) + "\n"
 
 
@@ -187,17 +198,11 @@ def main(argv=None):
     if not os.path.isfile(args.posterior):
         print(f"posterior_claims.py: error: no posterior file '{args.posterior}'", file=sys.stderr)
         return 2
-    kochmon = os.environ.get("KOCHMON_BIN") or os.path.join(SOURCE, "build", "release", "tools",
-                                                            "kochmon")
-    tables = run_sweeps(args, kochmon)
+    tables = run_sweeps(args, kochmon_bin())
     df = evaluate(tables)
     df.to_csv(os.path.join(args.output, "claims.csv"), index=False)
     text = markdown(df, args, {"argv": argv, "n": len(tables["base"])})
-    for path in [os.path.join(args.output, "claims.md")] + ([args.markdown] if args.markdown else []):
-        with open(path + ".tmp", "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(path + ".tmp", path)
-    sys.stdout.write(text)
+    publish(text, os.path.join(args.output, "claims.md"), args.markdown)
     low = df[df["probability"] < args.threshold]
     for r in low.itertuples():
         print(f"below {args.threshold}: {r.claim}: P = {r.probability:.2f}", file=sys.stderr)

@@ -787,10 +787,11 @@ py::list series_list(const sim::ResultsLayout& layout) {
 void save(const std::string& path, const py::dict& info, const py::list& axes,
           const py::list& series, const py::dict& values, int steps_done, double wall_seconds,
           const std::string& run_id, const std::string& resolved_yaml, int compression,
-          int chunk_months) {
+          int chunk_months, const std::string& resolved_values) {
   sim::RunInfo ri;
   ri.scenario_name = info["scenario_name"].cast<std::string>();
   ri.resolved_yaml = resolved_yaml;
+  ri.resolved_values = resolved_values;
   ri.seed = info["seed"].cast<std::uint64_t>();
   ri.scale = info["scale"].cast<double>();
   const auto start = sim::Month::parse(info["start"].cast<std::string>());
@@ -905,6 +906,7 @@ py::dict open_file(const std::string& path) {
   py::dict out;
   out["meta"] = meta;
   out["scenario_yaml"] = file.scenario_yaml();
+  out["scenario_values"] = file.scenario_values();
   out["axes"] = axes;
   out["series"] = series;
   out["values"] = values;
@@ -965,6 +967,8 @@ PYBIND11_MODULE(_kochmon, m) {
   py::class_<RunData, std::shared_ptr<RunData>>(m, "RunData", "A finished run, in memory.")
       .def_property_readonly("info", [](const RunData& d) { return info_dict(d.info); })
       .def_property_readonly("resolved_yaml", [](const RunData& d) { return d.info.resolved_yaml; })
+      .def_property_readonly("resolved_values",
+                             [](const RunData& d) { return d.info.resolved_values; })
       .def_property_readonly("axes", [](const RunData& d) { return axes_list(d.layout); })
       .def_property_readonly("series", [](const RunData& d) { return series_list(d.layout); })
       .def_property_readonly("values", &arrays)
@@ -1006,6 +1010,7 @@ PYBIND11_MODULE(_kochmon, m) {
   m.def("save", &save, py::arg("path"), py::arg("info"), py::arg("axes"), py::arg("series"),
         py::arg("values"), py::arg("steps_done"), py::arg("wall_seconds"), py::arg("run_id"),
         py::arg("resolved_yaml"), py::arg("compression"), py::arg("chunk_months"),
+        py::arg("resolved_values") = std::string(),
         "Writes a run with the CLI's HDF5 writer (PATH.tmp, renamed when complete).");
   m.def("open", &open_file, py::arg("path"),
         "Reads a result file with output::RunFile; raises InputError on a damaged file.");

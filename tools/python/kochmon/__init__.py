@@ -399,7 +399,8 @@ def _results(data, scenario):
             "wall_seconds": data.wall_seconds, "steps_done": data.steps_done,
             "complete": not data.interrupted}
     return Results(meta, data.resolved_yaml, data.axes, data.series, data.values,
-                   output=(data.compression, data.chunk_months), scenario=scenario)
+                   output=(data.compression, data.chunk_months), scenario=scenario,
+                   values_yaml=data.resolved_values)
 
 
 def open(path):  # noqa: A001 - kochmon.open, like io.open
@@ -411,7 +412,8 @@ def open(path):  # noqa: A001 - kochmon.open, like io.open
     d = _kochmon.open(os.fspath(path))
     yaml_text = d["scenario_yaml"]
     return Results(d["meta"], yaml_text, d["axes"], d["series"], d["values"],
-                   output=_output_settings(yaml_text), path=os.fspath(path))
+                   output=_output_settings(yaml_text), path=os.fspath(path),
+                   values_yaml=d["scenario_values"])
 
 
 def _output_settings(yaml_text):
@@ -438,10 +440,11 @@ class Results:
     """
 
     def __init__(self, meta, scenario_yaml, axes, series, values, output=(4, 12),
-                 scenario=None, path=None):
+                 scenario=None, path=None, values_yaml=""):
         """Internal: use kochmon.run() or kochmon.open()."""
         self._meta = dict(meta)
         self._yaml = scenario_yaml
+        self._values_yaml = values_yaml  # /meta/scenario_values, written back by save()
         self._axes = {name: (desc, list(labels)) for name, desc, labels in axes}
         self._axis_order = [name for name, _, _ in axes]
         self._series = {name: (unit, desc, list(ax)) for name, unit, desc, ax in series}
@@ -552,7 +555,7 @@ class Results:
         compression, chunk_months = self._output
         _kochmon.save(path, info, axes, series, self._values, int(self._meta["steps_done"]),
                       float(self._meta["wall_seconds"]), str(self._meta["run_id"]), self._yaml,
-                      compression, chunk_months)
+                      compression, chunk_months, self._values_yaml)
         return path
 
     def key_figures(self):
