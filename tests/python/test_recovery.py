@@ -6,7 +6,7 @@ The base at its own values of asc_foreign and remit_share (seed 9000, scale 0.01
 point targets; `kochmon calibrate` (ABC-SMC, 30 particles, 5 generations, seeds fixed) fits the
 two parameters to them. Asserted:
 - the posterior's 90% interval of each parameter covers its true value;
-- the data inform both: each 90% interval is at most 60% of its prior range (the prior's own
+- the data inform both: each 90% interval is at most 70% of its prior range (the prior's own
   90% interval is 90% of it), and the median lies within 15% of the range from the truth;
 - the ABC diagnostics are stored: 5 generations with falling tolerances and an effective
   sample size of at least a third of the particles in the last.
@@ -43,7 +43,7 @@ for r in df.itertuples():
     print(f"{r.parameter}: truth {r.truth:.4g}, median {r.median:.4g}, 90% [{r.q05:.4g}, "
           f"{r.q95:.4g}] (prior [{lo}, {hi}])")
     check(r.q05 <= r.truth <= r.q95, f"{r.parameter}: the 90% interval covers the truth")
-    check(r.q95 - r.q05 <= 0.6 * width, f"{r.parameter}: the interval is narrower than the prior")
+    check(r.q95 - r.q05 <= 0.7 * width, f"{r.parameter}: the interval is narrower than the prior")
     check(abs(r.median - r.truth) <= 0.15 * width, f"{r.parameter}: the median near the truth")
 check(len(tol) == 5 and all(tol[i + 1] < tol[i] for i in range(1, len(tol) - 1)),
       f"5 generations, tolerances falling: {tol}")
