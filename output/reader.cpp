@@ -202,22 +202,28 @@ const h5::File& RunFile::file() const {
   return *impl_->file;
 }
 
-std::string RunFile::scenario_yaml() const {
-  return guarded(impl_->path, [&] {
-    const auto text = impl_->file->open_group("meta").open_dataset("scenario").read_strings();
-    if (text.size() != 1) throw damaged(impl_->path, "/meta/scenario is not one string");
+namespace {
+
+//! The scalar string dataset /meta/<name>; "" when it is absent and `optional`.
+std::string meta_text(const h5::File& f, const std::string& path, const std::string& name,
+                      bool optional) {
+  return guarded(path, [&] {
+    const auto meta = f.open_group("meta");
+    if (optional && !meta.has(name)) return std::string();
+    const auto text = meta.open_dataset(name).read_strings();
+    if (text.size() != 1) throw damaged(path, "/meta/" + name + " is not one string");
     return text.front();
   });
 }
 
+} // namespace
+
+std::string RunFile::scenario_yaml() const {
+  return meta_text(*impl_->file, impl_->path, "scenario", false);
+}
+
 std::string RunFile::scenario_values() const {
-  return guarded(impl_->path, [&] {
-    const auto meta = impl_->file->open_group("meta");
-    if (!meta.has("scenario_values")) return std::string();
-    const auto text = meta.open_dataset("scenario_values").read_strings();
-    if (text.size() != 1) throw damaged(impl_->path, "/meta/scenario_values is not one string");
-    return text.front();
-  });
+  return meta_text(*impl_->file, impl_->path, "scenario_values", true);
 }
 
 std::vector<std::string> RunFile::axis_labels(const std::string& axis) const {

@@ -8,6 +8,7 @@ kochmon_read.scenario_diff.
   changes the years it reaches (interpolated between mid-2015 and mid-2017) and no other.
 - Every series of the run file's values is the yearly mean of what the model reads: a constant
   is the constant in every year of the run.
+- The values are the same at 1 and 2 threads.
 - The pessimistic scenario's diff is short (a few series keys, not hundreds of raw keys).
 """
 
@@ -79,6 +80,15 @@ with tempfile.TemporaryDirectory(prefix="kochmon-scenario-diff-") as tmp:
           "one value a year of the run, 2010-2030")
     check(set(vals["abroad.return_grant_som"].values()) == {0.0}, "a constant is constant")
     check("regions[batken].wage_som" in vals, "list items are keyed by id, as in the raw diff")
+
+    # The values are the loader's, not the run's: the same text at any thread count.
+    for threads in (1, 2):
+        out = os.path.join(tmp, f"threads{threads}.h5")
+        kochmon("run", os.path.join(KG, "base.yaml"), "--set", "scale=0.002", "--set",
+                "time.end=2030-12", "--threads", threads, "-o", out, "-q")
+        runs[f"threads{threads}"] = kr.read_meta(out)
+    check(runs["threads1"]["scenario_values"] == runs["threads2"]["scenario_values"]
+          == base["scenario_values"], "the same /meta/scenario_values at 1 and 2 threads")
 
     d = diff("pessimistic")
     keys = [r[0] for r in d]

@@ -428,8 +428,8 @@ def _series_values(text, scenario_text=None):
 
 
 def _years_text(runs, side):
-    return "; ".join((f"{y0}" if y0 == y1 else f"{y0}–{y1}") + f": {v[side]:.6g}"
-                     for y0, y1, v in runs)
+    return "; ".join((f"{y0}" if y0 == y1 else f"{y0}–{y1}") + ": "
+                     + ("(absent)" if v[side] is None else f"{v[side]:.6g}") for y0, y1, v in runs)
 
 
 def series_diff(base_values, values, limit=8, base_text=None, text=None):
@@ -440,16 +440,12 @@ def series_diff(base_values, values, limit=8, base_text=None, text=None):
     a, b = _series_values(base_values, base_text), _series_values(values, text)
     rows = []
     for key in sorted(set(a) | set(b)):
-        if key not in a or key not in b:
-            rows.append((key, "(absent)" if key not in a else _years_text(
-                [(min(a[key]), max(a[key]), (a[key][min(a[key])],) * 2)], 0),
-                "(absent)" if key not in b else _years_text(
-                [(min(b[key]), max(b[key]), (b[key][min(b[key])],) * 2)], 1)))
-            continue
+        ya, yb = a.get(key, {}), b.get(key, {})
         runs = []
-        for y in sorted(set(a[key]) & set(b[key])):
-            va, vb = a[key][y], b[key][y]
-            if va == vb or abs(va - vb) <= 1e-12 * max(abs(va), abs(vb)):
+        for y in sorted(set(ya) | set(yb)):
+            va, vb = ya.get(y), yb.get(y)
+            if va is not None and vb is not None and (
+                    va == vb or abs(va - vb) <= 1e-12 * max(abs(va), abs(vb))):
                 continue
             if runs and runs[-1][1] == y - 1 and runs[-1][2] == (va, vb):
                 runs[-1] = (runs[-1][0], y, (va, vb))
