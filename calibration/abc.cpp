@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <exception>
 #include <numeric>
 #include <stdexcept>
 #include <thread>
@@ -193,15 +194,50 @@ std::vector<double> abc_propose(std::size_t dim, const AbcSettings& s, int gener
   }
 }
 
+AbcBatch abc_thread_batch(const AbcDistance& f, int jobs) {
+  jobs = std::max(1, jobs);
+  return [f, jobs](int t, std::int64_t first, std::span<const std::vector<double>> zs,
+                   std::span<double> dist) {
+    const std::size_t m = zs.size();
+    std::atomic<std::size_t> take{0};
+    std::exception_ptr error;
+    std::atomic<bool> failed{false};
+    auto worker = [&](int id) {
+      for (;;) {
+        const std::size_t k = take.fetch_add(1);
+        if (k >= m || failed) return;
+        try {
+          dist[k] = f(zs[k], t, first + static_cast<std::int64_t>(k), id);
+        } catch (...) {
+          if (!failed.exchange(true)) error = std::current_exception();
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int j = 1; j < std::min<int>(jobs, static_cast<int>(m)); ++j)
+      pool.emplace_back(worker, j);
+    worker(0);
+    for (auto& th : pool)
+      th.join();
+    if (error) std::rethrow_exception(error);
+  };
+}
+
 AbcState abc_smc(std::size_t dim, const AbcDistance& f, const AbcSettings& s, AbcState state,
                  const std::function<void(const AbcState&)>& on_generation,
                  const AbcProgress& progress) {
-  if (dim == 0 || s.particles < 2)
-    throw std::invalid_argument("abc: need dim >= 1, particles >= 2");
-  state.stop.clear();
-  const std::size_t n = static_cast<std::size_t>(s.particles);
   const int jobs = std::max(1, s.jobs);
-  const std::size_t batch = static_cast<std::size_t>(2 * jobs); // overrun at most batch - 1
+  return abc_smc(dim, abc_thread_batch(f, jobs), static_cast<std::size_t>(2 * jobs), s,
+                 std::move(state), on_generation, progress);
+}
+
+AbcState abc_smc(std::size_t dim, const AbcBatch& evaluate, std::size_t batch, const AbcSettings& s,
+                 AbcState state, const std::function<void(const AbcState&)>& on_generation,
+                 const AbcProgress& progress) {
+  if (dim == 0 || s.particles < 2 || batch == 0)
+    throw std::invalid_argument("abc: need dim >= 1, particles >= 2, batch >= 1");
+  state.stop.clear();
+  const std::size_t n = static_cast<std::size_t>(s.particles); // overrun at most batch - 1
   long counted = 0; // proposals of the complete generations, against the budget
   for (const auto& g : state.generations)
     counted += g.proposals;
@@ -235,27 +271,7 @@ AbcState abc_smc(std::size_t dim, const AbcDistance& f, const AbcSettings& s, Ab
       for (std::size_t k = 0; k < m; ++k)
         zs[k] = abc_propose(dim, s, t, next + static_cast<std::int64_t>(k), prev, chol);
       std::vector<double> dist(m);
-      std::atomic<std::size_t> take{0};
-      std::exception_ptr error;
-      std::atomic<bool> failed{false};
-      auto worker = [&](int id) {
-        for (;;) {
-          const std::size_t k = take.fetch_add(1);
-          if (k >= m || failed) return;
-          try {
-            dist[k] = f(zs[k], t, next + static_cast<std::int64_t>(k), id);
-          } catch (...) {
-            if (!failed.exchange(true)) error = std::current_exception();
-          }
-        }
-      };
-      std::vector<std::thread> pool;
-      for (int j = 1; j < std::min<int>(jobs, static_cast<int>(m)); ++j)
-        pool.emplace_back(worker, j);
-      worker(0);
-      for (auto& th : pool)
-        th.join();
-      if (error) std::rethrow_exception(error);
+      evaluate(t, next, zs, dist);
       state.simulations += static_cast<long>(m);
       // Accept in proposal order: the sample does not depend on the batch or the jobs.
       for (std::size_t k = 0; k < m && g.weights.size() < n; ++k) {

@@ -63,12 +63,27 @@ struct AbcState {
 //! infinitely far.
 using AbcDistance = std::function<double(std::span<const double> z, int generation,
                                          std::int64_t proposal, int worker)>;
+//! Evaluates a batch of proposals: dist[k] = the distance of zs[k], proposal `first + k` of
+//! `generation` (NaN counts as infinitely far). The drivers differ here (threads in this
+//! process; shards and MPI ranks sharing an evaluation log: calibration/evaluations.h).
+using AbcBatch =
+    std::function<void(int generation, std::int64_t first, std::span<const std::vector<double>> zs,
+                       std::span<double> dist)>;
+//! The batch evaluator that runs `f` on `jobs` threads of this process.
+AbcBatch abc_thread_batch(const AbcDistance& f, int jobs);
 //! Progress inside a generation: accepted of particles so far after `proposals`.
 using AbcProgress = std::function<void(int generation, int accepted, long proposals)>;
 
 //! Runs (or continues, from `state`'s complete generations) the sampler. `on_generation` is
 //! called after every complete generation (to save it). The last generation is the posterior.
 AbcState abc_smc(std::size_t dim, const AbcDistance& f, const AbcSettings& s, AbcState state = {},
+                 const std::function<void(const AbcState&)>& on_generation = {},
+                 const AbcProgress& progress = {});
+//! The same with any batch evaluator, `batch` proposals at a time (the sample does not depend
+//! on it: proposals are accepted in the order of their numbers; only the overrun of the last
+//! batch of a generation, counted in AbcState::simulations, does).
+AbcState abc_smc(std::size_t dim, const AbcBatch& evaluate, std::size_t batch, const AbcSettings& s,
+                 AbcState state = {},
                  const std::function<void(const AbcState&)>& on_generation = {},
                  const AbcProgress& progress = {});
 

@@ -24,6 +24,7 @@
 #include "scenarios/load/spec_check.h"
 #include "scenarios/load/tree.h"
 #include "sim/core/error.h"
+#include "sweep/identity.h"
 #include "sweep/run_dir.h"
 #include "sweep/spec.h"
 
@@ -675,8 +676,8 @@ AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, co
         lo.seed = abc_run_seed(spec.seeds[r], generation, proposal);
         cfg = scenarios::load_scenario(spec.base, registries, lo);
       }
-      const std::string run =
-          o.dir + "/runs/abc-" + std::to_string(worker) + "-" + std::to_string(r) + ".h5";
+      const std::string run = o.dir + "/runs/abc-" + std::to_string(o.shard.index) + "-" +
+                              std::to_string(worker) + "-" + std::to_string(r) + ".h5";
       o.run(cfg, run);
       got.push_back(validation::extract(run, targets));
     }
@@ -690,8 +691,9 @@ AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, co
   src.spec = slurp(spec.path);
   src.targets = slurp(spec.targets);
   src.scenario = scenario;
+  const bool writer = o.shard.index == 1;
   auto save = [&](const AbcState& s) {
-    write_posterior(file, posterior_of(spec, s, identity, src, run_id, seconds()));
+    if (writer) write_posterior(file, posterior_of(spec, s, identity, src, run_id, seconds()));
     if (!o.quiet && !s.generations.empty()) {
       const auto& g = s.generations.back();
       std::fprintf(stderr,
@@ -701,15 +703,33 @@ AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, co
                    g.weights.size(), s.simulations, seconds());
     }
   };
-  state = abc_smc(spec.params.size(), distance, spec.abc, std::move(state), save, o.progress);
+  ShardSettings shard = o.shard;
+  shard.jobs = std::max(1, spec.abc.jobs);
+  EvaluationLog log(o.dir + "/evaluations/" + sweep::text_hash(identity).substr(0, 16),
+                    shard.index);
+  auto note = [&o](const std::string& text) {
+    if (!o.quiet) std::fprintf(stderr, "calibrate: %s\n", text.c_str());
+  };
+  const std::size_t resumed_generations = state.generations.size();
+  log.refresh(static_cast<int>(resumed_generations));
+  if (log.known(static_cast<int>(resumed_generations)) > 0)
+    note("the evaluation log holds " +
+         std::to_string(log.known(static_cast<int>(resumed_generations))) +
+         " distances of generation " + std::to_string(resumed_generations) +
+         " (an interrupted run, or other shards): they are read, not run again");
+  // Each shard evaluates 2 x jobs proposals of every batch.
+  const std::size_t batch = static_cast<std::size_t>(2 * shard.jobs * shard.count);
+  state = abc_smc(spec.params.size(), logged_batch(distance, log, shard, note), batch, spec.abc,
+                  std::move(state), save, o.progress);
   if (state.generations.empty())
     throw sim::RunError("calibrate: the simulation budget ran out before the prior sample was "
                         "complete (abc.max_simulations " +
                         std::to_string(spec.abc.max_simulations) + " < abc.particles " +
                         std::to_string(spec.abc.particles) + ")");
   out.posterior = posterior_of(spec, state, identity, src, run_id, seconds());
-  write_posterior(file, out.posterior);
   out.summary = summarise(out.posterior);
+  if (!writer) return out;
+  write_posterior(file, out.posterior);
   // The validation table at the medians, with the spec's seeds (common random numbers).
   const validation::Extract e = evaluate_point(spec, targets, out.summary.median, registries, o);
   out.report = validation::evaluate(targets, e, spec.base);

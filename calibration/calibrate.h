@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "calibration/abc.h"
+#include "calibration/evaluations.h"
 #include "calibration/posterior.h"
 #include "scenarios/load/diagnostics.h"
 #include "sim/api/registry.h"
@@ -86,6 +87,10 @@ struct Options {
   RunFn run;
   bool quiet = false;
   AbcProgress progress; // abc_smc: inside a generation (the command's progress bar)
+  //! abc_smc: this process is shard index of count sharing o.dir's evaluation log (SLURM array
+  //! tasks, MPI ranks); shard 1 alone writes posterior.h5 and the reports. `jobs` is ignored
+  //! (the spec's). Default 1 of 1: the whole calibration here.
+  ShardSettings shard;
 };
 
 struct Evaluation {
@@ -136,6 +141,9 @@ std::string abc_identity(const Spec& spec, const sim::Registries& registries);
 //! every generation and resuming from it when its identity matches (a mismatch is an
 //! InputError: exit 2, nothing written). Each proposal runs every seed of the spec as
 //! abc_run_seed(seed, generation, proposal); the distance is the objective of the mean extract.
+//! Every distance goes to the evaluation log (calibration/evaluations.h) and is read back from
+//! it on a resume; o.shard shares the batches between processes. A shard other than 1 returns
+//! the sample without the validation table (AbcOutcome::report empty).
 AbcOutcome calibrate_abc(const Spec& spec, const sim::Registries& registries, const Options& o);
 
 //! fit_report.md (settings, diagnostics per generation, posterior summary, validation table at

@@ -165,7 +165,26 @@ SweepResult run_mpi(const SweepOptions& o, const sim::Registries& registries, in
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }
+MpiWorld mpi_begin() {
+  MpiWorld w;
+  MPI_Init(nullptr, nullptr);
+  MPI_Comm_rank(MPI_COMM_WORLD, &w.rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &w.size);
+  return w;
+}
+
+void mpi_end() {
+  int up = 0;
+  MPI_Initialized(&up);
+  if (!up) return;
+  MPI_Barrier(MPI_COMM_WORLD);
+  MPI_Finalize();
+}
 #else
+MpiWorld mpi_begin() {
+  return {};
+}
+void mpi_end() {}
 SweepResult run_mpi(const SweepOptions& o, const sim::Registries& registries, int& rank) {
   rank = 0;
   return run_local(o, registries);

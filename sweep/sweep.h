@@ -73,6 +73,16 @@ bool mpi_launched();
 //! requests, in a second thread's absence of work); every rank writes its own run files.
 SweepResult run_mpi(const SweepOptions& options, const sim::Registries& registries, int& rank);
 
+//! For drivers that share their work through files rather than messages (`kochmon calibrate`
+//! under mpirun: each rank is one shard of the calibration's evaluation log). mpi_begin
+//! initialises MPI and gives this rank and the number of ranks; mpi_end waits for every rank
+//! and finalises. Without MPI (or not launched by it): rank 0 of 1, and mpi_end does nothing.
+struct MpiWorld {
+  int rank = 0, size = 1;
+};
+MpiWorld mpi_begin();
+void mpi_end();
+
 } // namespace kochmon::sweep
 
 #endif

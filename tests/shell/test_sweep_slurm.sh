@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A real single-node SLURM cluster (munged, slurmctld, slurmd as root, state in a temporary
 # directory): tools/slurm/submit.sh sends a 3-task array of sweep shards and the merge with
-# --dependency=afterok; the summary must equal a local sweep's. Exits 77 (skipped) only when
+# --dependency=afterok; the summary must equal a local sweep's. Then tools/slurm/calibrate.sh
+# sends a tiny ABC calibration as a 2-task array of shards; its posterior sample must equal a
+# local calibration's bit for bit. Exits 77 (skipped) only when
 # SLURM cannot be started here (not root, daemons missing, slurmd refuses to start).
 # shellcheck source=tests/shell/sweep_common.sh disable=SC1091
 source "$(dirname "$0")/sweep_common.sh"
@@ -128,3 +130,27 @@ cmp "$WORK/local/summary.csv" "$WORK/slurm/summary.csv" || fail "SLURM and local
 n_out=$(find "$WORK/slurm" -maxdepth 1 -name 'kochmon-sweep-*.out' | wc -l)
 [[ $n_out -eq 3 ]] || fail "expected 3 array task logs, found $n_out"
 echo "SLURM array + afterok merge: summary identical to the local sweep"
+
+# An ABC calibration as a 2-task array of shards sharing one evaluation log.
+# shellcheck source=tests/shell/calibrate_common.sh disable=SC1091
+source "$(dirname "$0")/calibrate_common.sh"
+"$KOCHMON_BIN" calibrate "$WORK/abc.yaml" -o "$WORK/abc-local" -q >/dev/null || fail "local calibration"
+cal=$(KOCHMON=$KOCHMON_BIN bash "$KOCHMON_SOURCE_DIR/tools/slurm/calibrate.sh" "$WORK/abc.yaml" "$WORK/abc-slurm" 2) ||
+  fail "calibrate.sh failed"
+for _ in $(seq 1 600); do
+  [[ -z $(squeue -h -j "$cal" 2>/dev/null) ]] && break
+  sleep 0.2
+done
+if [[ -n $(squeue -h -j "$cal" 2>/dev/null) ]]; then
+  squeue >&2
+  dump_logs
+  fail "calibration array still queued after 120 s"
+fi
+[[ -f $WORK/abc-slurm/posterior.h5 ]] || {
+  cat "$WORK/abc-slurm"/*.out >&2 2>/dev/null || true
+  dump_logs
+  fail "the calibration array wrote no posterior.h5"
+}
+ls "$WORK"/abc-slurm/evaluations/*/gen-2/shard-2.txt >/dev/null || fail "task 2 logged nothing"
+same_sample "$WORK/abc-local/posterior.h5" "$WORK/abc-slurm/posterior.h5"
+echo "SLURM calibration array of 2 shards: posterior sample identical to the local calibration"

@@ -12,8 +12,10 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "agents/builtin.h"
@@ -21,6 +23,7 @@
 #include "scenarios/load/loader.h"
 #include "sim/core/error.h"
 #include "sweep/metrics.h"
+#include "sweep/sweep.h"
 #include "tools/kochmon/commands.h"
 #include "tools/kochmon/progress.h"
 #include "tools/kochmon/run_one.h"
@@ -36,8 +39,10 @@ struct CalibrateArgs {
   bool elasticity = false;
   double wage_change = -0.01;
   int to_year = 2018;
-  double scale = 0; // --elasticity: 0 = the spec's
-  int n_seeds = 0;  // --elasticity: 0 = the spec's seeds; more: 1001, 1002, ... added
+  double scale = 0;       // --elasticity: 0 = the spec's
+  int n_seeds = 0;        // --elasticity: 0 = the spec's seeds; more: 1001, 1002, ... added
+  std::string shard;      // abc_smc: I/N
+  double shard_wait = 60; // abc_smc: seconds before doing a silent shard's share
 };
 
 calibration::RunFn make_run(const sim::Registries& registries) {
@@ -222,8 +227,27 @@ int calibrate_command(const CalibrateArgs& a) {
   o.dir = dir;
   o.quiet = a.quiet;
   o.run = make_run(registries);
+  if (!a.shard.empty() && spec.method != calibration::Spec::Method::abc_smc)
+    throw sim::InputError("kochmon calibrate: error: --shard: only method abc_smc shares its "
+                          "work between processes\n  hint: run a Nelder-Mead calibration whole");
   if (spec.method == calibration::Spec::Method::abc_smc) {
-    if (!a.quiet)
+    // Shards (a SLURM array, or ranks of mpirun) share the evaluation log in DIR.
+    std::optional<sweep::MpiWorld> mpi;
+    if (!a.shard.empty()) {
+      std::tie(o.shard.index, o.shard.count) = shard_option("kochmon calibrate", a.shard);
+    } else if (sweep::mpi_launched()) {
+      mpi = sweep::mpi_begin();
+      o.shard.index = mpi->rank + 1;
+      o.shard.count = mpi->size;
+    }
+    o.shard.wait = a.shard_wait;
+    const bool writer = o.shard.index == 1;
+    const bool quiet = a.quiet || !writer; // one shard speaks
+    if (!a.quiet && o.shard.count > 1)
+      std::fprintf(stderr, "calibrate: shard %d of %d%s\n", o.shard.index, o.shard.count,
+                   mpi ? " (MPI rank)" : "");
+    o.quiet = quiet;
+    if (!quiet)
       std::fprintf(stderr,
                    "calibrate: %s: ABC-SMC, %zu parameters, %d particles, at most %d "
                    "generations and %ld proposals, %zu replicate(s) each, scale %g; output in "
@@ -236,7 +260,7 @@ int calibrate_command(const CalibrateArgs& a) {
       std::unique_ptr<ProgressBar> bar;
     };
     auto bar = std::make_shared<Bar>();
-    const bool draw = !a.quiet;
+    const bool draw = !quiet;
     o.progress = [bar, draw, &spec](int generation, int accepted, long proposals) {
       if (generation != bar->generation) {
         if (bar->bar) bar->bar->finish();
@@ -249,8 +273,9 @@ int calibrate_command(const CalibrateArgs& a) {
       if (accepted >= spec.abc.particles) bar->bar->finish();
     };
     const calibration::AbcOutcome out = calibration::calibrate_abc(spec, registries, o);
-    calibration::write_abc_reports(spec, out, o);
-    if (!a.quiet) {
+    if (writer) calibration::write_abc_reports(spec, out, o);
+    if (mpi) sweep::mpi_end();
+    if (!quiet) {
       std::fputs(validation::format_table(out.report).c_str(), stdout);
       std::printf("posterior (median, 90%% interval):\n");
       for (std::size_t i = 0; i < spec.params.size(); ++i)
@@ -296,6 +321,14 @@ Action add_calibrate_command(CLI::App& app) {
                   "Override a scenario key of every run: key.path=value (repeatable); after the "
                   "spec's set:, run end and scale, before the parameters");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress lines");
+  cmd->add_option("--shard", args->shard,
+                  "method abc_smc: this process is shard I of N sharing DIR's evaluation log "
+                  "(a SLURM array: ${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}); shard 1 "
+                  "writes the results. Under mpirun each rank is a shard by itself");
+  cmd->add_option("--shard-wait", args->shard_wait,
+                  "With shards: seconds without news from the other shards before this one "
+                  "does their share (default 60)")
+      ->check(CLI::Range(0.0, 1e6));
   cmd->add_flag("--elasticity", args->elasticity,
                 "Instead of fitting: elasticity of emigration to every region's wage, on the "
                 "spec's base scenario, seeds and scale");

@@ -7,6 +7,8 @@
 // Exit codes (STYLE.md §7): 0 ok, 1 failure, 2 bad input, 130/143 interrupted.
 
 #include <functional>
+#include <string>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -18,6 +20,10 @@ inline constexpr int EXIT_BAD_INPUT = 2;
 
 //! What a subcommand does once the command line is parsed; returns the exit code.
 using Action = std::function<int()>;
+
+//! `--shard I/N` of sweep and calibrate: (I, N) with 1 <= I <= N, else a sim::InputError
+//! naming `command` (exit 2).
+std::pair<int, int> shard_option(const std::string& command, const std::string& text);
 
 Action add_run_command(CLI::App& app);
 Action add_resume_command(CLI::App& app);

@@ -21,6 +21,22 @@
 #include "tools/kochmon/stop_signal.h"
 
 namespace kochmon::tools {
+
+std::pair<int, int> shard_option(const std::string& command, const std::string& text) {
+  const auto slash = text.find('/');
+  try {
+    std::size_t a = 0, b = 0;
+    if (slash == std::string::npos) throw std::invalid_argument("no slash");
+    const int i = std::stoi(text.substr(0, slash), &a);
+    const int n = std::stoi(text.substr(slash + 1), &b);
+    if (a == slash && b == text.size() - slash - 1 && n >= 1 && i >= 1 && i <= n) return {i, n};
+  } catch (const std::exception&) {
+  }
+  throw sim::InputError(command + ": error: --shard: expected I/N with 1 <= I <= N, got '" + text +
+                        "'\n  hint: in a SLURM array: --shard "
+                        "${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT} with --array=1-N");
+}
+
 namespace {
 
 struct SweepArgs {
@@ -33,20 +49,6 @@ struct SweepArgs {
   bool quiet = false;
   std::string merge_dir;
 };
-
-std::optional<std::pair<int, int>> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  if (slash == std::string::npos) return std::nullopt;
-  try {
-    std::size_t a = 0, b = 0;
-    const int i = std::stoi(text.substr(0, slash), &a);
-    const int n = std::stoi(text.substr(slash + 1), &b);
-    if (a != slash || b != text.size() - slash - 1 || n < 1 || i < 1 || i > n) return std::nullopt;
-    return std::pair{i, n};
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
 
 sweep::RunFn make_runner(std::shared_ptr<const sim::Registries> registries) {
   return [registries](const sweep::RunRequest& r) {
@@ -103,17 +105,7 @@ int report(const sweep::SweepResult& r, const SweepArgs& args, bool sharded, int
 
 int sweep_command(const SweepArgs& args) {
   std::optional<std::pair<int, int>> shard;
-  if (!args.shard.empty()) {
-    shard = parse_shard(args.shard);
-    if (!shard) {
-      std::fprintf(stderr,
-                   "kochmon sweep: error: --shard: expected I/N with 1 <= I <= N, got '%s'\n"
-                   "  hint: in a SLURM array: --shard "
-                   "${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT} with --array=1-N\n",
-                   args.shard.c_str());
-      return EXIT_BAD_INPUT;
-    }
-  }
+  if (!args.shard.empty()) shard = shard_option("kochmon sweep", args.shard);
   ProgressBar bar("kochmon sweep", !args.quiet);
   // One set of plug-ins for loading the scenarios and for running them.
   const auto registries = std::make_shared<const sim::Registries>(agents::builtin_registries());
