@@ -194,32 +194,37 @@ std::vector<double> abc_propose(std::size_t dim, const AbcSettings& s, int gener
   }
 }
 
+void run_indices(std::size_t n, int jobs, const std::function<void(std::size_t, int)>& body) {
+  std::atomic<std::size_t> take{0};
+  std::exception_ptr error;
+  std::atomic<bool> failed{false};
+  auto worker = [&](int id) {
+    for (;;) {
+      const std::size_t i = take.fetch_add(1);
+      if (i >= n || failed) return;
+      try {
+        body(i, id);
+      } catch (...) {
+        if (!failed.exchange(true)) error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int j = 1; j < std::min<int>(jobs, static_cast<int>(n)); ++j)
+    pool.emplace_back(worker, j);
+  worker(0);
+  for (auto& th : pool)
+    th.join();
+  if (error) std::rethrow_exception(error);
+}
+
 AbcBatch abc_thread_batch(const AbcDistance& f, int jobs) {
   jobs = std::max(1, jobs);
   return [f, jobs](int t, std::int64_t first, std::span<const std::vector<double>> zs,
                    std::span<double> dist) {
-    const std::size_t m = zs.size();
-    std::atomic<std::size_t> take{0};
-    std::exception_ptr error;
-    std::atomic<bool> failed{false};
-    auto worker = [&](int id) {
-      for (;;) {
-        const std::size_t k = take.fetch_add(1);
-        if (k >= m || failed) return;
-        try {
-          dist[k] = f(zs[k], t, first + static_cast<std::int64_t>(k), id);
-        } catch (...) {
-          if (!failed.exchange(true)) error = std::current_exception();
-        }
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int j = 1; j < std::min<int>(jobs, static_cast<int>(m)); ++j)
-      pool.emplace_back(worker, j);
-    worker(0);
-    for (auto& th : pool)
-      th.join();
-    if (error) std::rethrow_exception(error);
+    run_indices(zs.size(), jobs, [&](std::size_t k, int worker) {
+      dist[k] = f(zs[k], t, first + static_cast<std::int64_t>(k), worker);
+    });
   };
 }
 

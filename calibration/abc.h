@@ -69,6 +69,10 @@ using AbcDistance = std::function<double(std::span<const double> z, int generati
 using AbcBatch =
     std::function<void(int generation, std::int64_t first, std::span<const std::vector<double>> zs,
                        std::span<double> dist)>;
+//! Runs body(i, worker) for every i in [0, n) on min(jobs, n) threads (worker 0 is the
+//! caller's); after a throw no new i starts, and the first exception is rethrown once all
+//! threads have stopped.
+void run_indices(std::size_t n, int jobs, const std::function<void(std::size_t, int)>& body);
 //! The batch evaluator that runs `f` on `jobs` threads of this process.
 AbcBatch abc_thread_batch(const AbcDistance& f, int jobs);
 //! Progress inside a generation: accepted of particles so far after `proposals`.

@@ -1,12 +1,10 @@
 #include "calibration/evaluations.h"
 
-#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -151,32 +149,14 @@ AbcBatch logged_batch(const AbcDistance& f, EvaluationLog& log, const ShardSetti
           return out;
         };
         auto run = [&](const std::vector<std::size_t>& ks) {
-          std::atomic<std::size_t> take{0};
-          std::exception_ptr error;
-          std::atomic<bool> failed{false};
-          auto worker = [&](int id) {
-            for (;;) {
-              const std::size_t i = take.fetch_add(1);
-              if (i >= ks.size() || failed) return;
-              const std::size_t k = ks[i];
-              try {
-                const auto p = first + static_cast<std::int64_t>(k);
-                const double d = f(zs[k], t, p, id);
-                log.append(t, p, hash[k], d);
-                dist[k] = d;
-                have[k] = 1;
-              } catch (...) {
-                if (!failed.exchange(true)) error = std::current_exception();
-              }
-            }
-          };
-          std::vector<std::thread> pool;
-          for (int j = 1; j < std::min<int>(s.jobs, static_cast<int>(ks.size())); ++j)
-            pool.emplace_back(worker, j);
-          worker(0);
-          for (auto& th : pool)
-            th.join();
-          if (error) std::rethrow_exception(error);
+          run_indices(ks.size(), s.jobs, [&](std::size_t i, int worker) {
+            const std::size_t k = ks[i];
+            const auto p = first + static_cast<std::int64_t>(k);
+            const double d = f(zs[k], t, p, worker);
+            log.append(t, p, hash[k], d);
+            dist[k] = d;
+            have[k] = 1;
+          });
         };
         std::vector<std::size_t> mine;
         for (std::size_t k : missing())

@@ -1,6 +1,7 @@
-# Shared by the calibration driver tests (sourced after sweep_common.sh): a tiny ABC
-# calibration spec in $WORK/abc.yaml (2 parameters, 2 seeds, 12 particles, 3 generations) and
-# same_sample A B..., which fails unless every posterior file holds A's sample.
+# Shared by the calibration tests (sourced after sweep_common.sh): the targets of the tiny
+# scenario in $WORK/targets.yaml (stock in Russia in TARGET_YEARS, default 2011 and 2012, and a
+# remittance ratio), a tiny ABC calibration spec in $WORK/abc.yaml (2 parameters, 2 seeds,
+# 12 particles, 3 generations) and same_sample A B..., which fails unless every posterior file holds A's sample.
 # shellcheck shell=bash
 TINY="$KOCHMON_SOURCE_DIR/scenarios/examples/tiny.yaml"
 cat >"$WORK/targets.yaml" <<YAML
@@ -9,7 +10,7 @@ targets:
   - id: stock_abroad
     description: members in Russia, mean of the year
     source: test
-    years: [2011, 2012]
+    years: [${TARGET_YEARS:-2011, 2012}]
     metric: {series: stock, select: {destination: russia}, reduce: mean}
     low: 1
     high: 1000

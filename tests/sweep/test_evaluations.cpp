@@ -70,6 +70,17 @@ void expect_same_sample(const AbcState& a, const AbcState& b) {
   }
 }
 
+//! Shard index of count, 2 evaluations at once, polling every ms.
+ShardSettings shard(int index, int count, double wait) {
+  ShardSettings s;
+  s.index = index;
+  s.count = count;
+  s.jobs = 2;
+  s.wait = wait;
+  s.poll = 0.001;
+  return s;
+}
+
 AbcState one_process(std::atomic<long>& calls) {
   return abc_smc(1, abc_thread_batch(toy(calls), 2), BATCH, settings());
 }
@@ -87,19 +98,10 @@ TEST(EvaluationLog, TwoShardsShareTheWorkAndGiveTheSampleOfOneProcess) {
   std::atomic<long> c0{0}, c1{0}, c2{0};
   const AbcState ref = one_process(c0);
   TempDir d;
-  ShardSettings s;
-  s.count = 2;
-  s.jobs = 2;
-  s.wait = 60; // no takeover: each proposal is evaluated once, by its shard
-  s.poll = 0.001;
-  AbcState a, b;
-  std::thread other([&] {
-    ShardSettings t = s;
-    t.index = 2;
-    b = logged(d.path, t, c2);
-  });
-  s.index = 1;
-  a = logged(d.path, s, c1);
+  // A wait of 60 s: no takeover, so each proposal is evaluated once, by its shard.
+  AbcState b;
+  std::thread other([&] { b = logged(d.path, shard(2, 2, 60), c2); });
+  const AbcState a = logged(d.path, shard(1, 2, 60), c1);
   other.join();
   expect_same_sample(ref, a);
   expect_same_sample(ref, b);
@@ -112,14 +114,8 @@ TEST(EvaluationLog, AShardAloneTakesOverTheSilentShardsShare) {
   std::atomic<long> c0{0}, c1{0};
   const AbcState ref = one_process(c0);
   TempDir d;
-  ShardSettings s;
-  s.index = 1;
-  s.count = 3;
-  s.jobs = 2;
-  s.wait = 0.05;
-  s.poll = 0.001;
   std::vector<std::string> notes;
-  const AbcState a = logged(d.path, s, c1, &notes);
+  const AbcState a = logged(d.path, shard(1, 3, 0.05), c1, &notes);
   expect_same_sample(ref, a);
   EXPECT_EQ(c1.load(), c0.load());
   // One wait, then it stays alone: not one takeover per batch.
@@ -131,11 +127,9 @@ TEST(EvaluationLog, ARerunOnACompleteLogEvaluatesNothing) {
   std::atomic<long> c0{0}, c1{0}, c2{0};
   const AbcState ref = one_process(c0);
   TempDir d;
-  ShardSettings s;
-  s.jobs = 2;
-  expect_same_sample(ref, logged(d.path, s, c1));
+  expect_same_sample(ref, logged(d.path, shard(1, 1, 60), c1));
   EXPECT_EQ(c1.load(), c0.load());
-  expect_same_sample(ref, logged(d.path, s, c2));
+  expect_same_sample(ref, logged(d.path, shard(1, 1, 60), c2));
   EXPECT_EQ(c2.load(), 0);
 }
 
