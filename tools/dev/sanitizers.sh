@@ -70,7 +70,8 @@ for step in "${steps[@]}"; do
     tbb_prefix=$(timed "tsan oneTBB (instrumented)" bash tools/dev/tbb_tsan.sh) &&
       timed "tsan configure" cmake --preset tsan --log-level=WARNING \
         -DTBB_DIR="$tbb_prefix/lib/cmake/TBB" &&
-      timed "tsan build" cmake --build --preset tsan --target kochmon_test_engine kochmon kochmon_tsan_canary &&
+      timed "tsan build" cmake --build --preset tsan --target kochmon_test_engine kochmon kochmon_tsan_canary \
+        kochmon_tsan_evaluations &&
       check_tsan_tbb && run_tsan || status=1
     ;;
   *)
