@@ -242,6 +242,11 @@ AbcState abc_smc(std::size_t dim, const AbcBatch& evaluate, std::size_t batch, c
   if (dim == 0 || s.particles < 2 || batch == 0)
     throw std::invalid_argument("abc: need dim >= 1, particles >= 2, batch >= 1");
   state.stop.clear();
+  // The first generation of this sitting may be one a budget cut short: its first `replayed`
+  // proposals were counted then, so only those beyond them count now.
+  const long replayed = state.cut_proposals;
+  const int first_t = static_cast<int>(state.generations.size());
+  state.cut_proposals = 0;
   const std::size_t n = static_cast<std::size_t>(s.particles); // overrun at most batch - 1
   long counted = 0; // proposals of the complete generations, against the budget
   for (const auto& g : state.generations)
@@ -277,7 +282,9 @@ AbcState abc_smc(std::size_t dim, const AbcBatch& evaluate, std::size_t batch, c
         zs[k] = abc_propose(dim, s, t, next + static_cast<std::int64_t>(k), prev, chol);
       std::vector<double> dist(m);
       evaluate(t, next, zs, dist);
-      state.simulations += static_cast<long>(m);
+      const long again =
+          t == first_t ? std::clamp<long>(replayed - next, 0, static_cast<long>(m)) : 0;
+      state.simulations += static_cast<long>(m) - again;
       // Accept in proposal order: the sample does not depend on the batch or the jobs.
       for (std::size_t k = 0; k < m && g.weights.size() < n; ++k) {
         const double d = std::isnan(dist[k]) ? std::numeric_limits<double>::infinity() : dist[k];
@@ -292,6 +299,7 @@ AbcState abc_smc(std::size_t dim, const AbcBatch& evaluate, std::size_t batch, c
       if (progress) progress(t, static_cast<int>(g.weights.size()), static_cast<long>(next));
     }
     if (budget) {
+      state.cut_proposals = t == first_t ? std::max<long>(next, replayed) : next;
       state.stop =
           "the simulation budget (max_simulations) ran out in generation " + std::to_string(t);
       break;

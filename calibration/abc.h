@@ -56,6 +56,10 @@ struct AbcState {
   std::vector<AbcGeneration> generations;
   std::string stop;     // why the sampler stopped (empty while it runs)
   long simulations = 0; // every distance evaluated, counted or not (batches overrun)
+  //! Proposals of the generation the budget cut short, already in `simulations`: a resume
+  //! proposes them again (the same points, their distances from the evaluation log) and must
+  //! not count them twice. 0 when no generation was cut.
+  long cut_proposals = 0;
 };
 
 //! The distance of the point z (dim values in [0, 1]) for proposal `proposal` of generation

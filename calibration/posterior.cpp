@@ -80,6 +80,7 @@ void write_posterior(const std::string& path, const Posterior& p) {
     file.set_attribute("stop_reason", p.stop);
     file.set_attribute("abc_seed", p.abc_seed);
     file.set_attribute("simulations", static_cast<std::int64_t>(p.state.simulations));
+    file.set_attribute("cut_proposals", static_cast<std::int64_t>(p.state.cut_proposals));
     file.set_attribute("wall_seconds", p.wall_seconds);
     file.write_string("spec", p.spec_text);
     file.write_string("targets", p.targets_text);
@@ -172,6 +173,9 @@ Posterior read_posterior(const std::string& path) {
     p.abc_seed = file.uint_attribute("abc_seed");
     p.wall_seconds = file.double_attribute("wall_seconds");
     p.state.simulations = file.int_attribute("simulations");
+    // Files written before the attribute existed: nothing to discount.
+    p.state.cut_proposals =
+        file.has_attribute("cut_proposals") ? file.int_attribute("cut_proposals") : 0;
     p.state.stop = p.stop;
     p.spec_text = text(file, "spec");
     p.targets_text = text(file, "targets");

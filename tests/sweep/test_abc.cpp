@@ -159,6 +159,32 @@ TEST(AbcSmc, BudgetDropsTheIncompleteGeneration) {
   EXPECT_LE(used, 70);
 }
 
+// A budget stop then a resume counts each proposal once: the cut generation's proposals come
+// again (from the evaluation log in calibrate) and were counted in the first sitting. One
+// proposal a batch, so no batch overrun makes the two counts differ.
+TEST(AbcSmc, AResumeAfterABudgetStopCountsEverySimulationOnce) {
+  const AbcBatch one = abc_thread_batch(toy(0.3, 5), 1);
+  AbcSettings s = settings(20, 4, 1);
+  const AbcState whole = abc_smc(1, one, 1, s);
+  ASSERT_EQ(whole.generations.size(), 4u);
+  s.max_simulations = 70; // cuts generation 1 or 2 short
+  const AbcState cut = abc_smc(1, one, 1, s);
+  ASSERT_NE(cut.stop.find("budget"), std::string::npos) << cut.stop;
+  ASSERT_EQ(cut.simulations, 70);
+  EXPECT_GT(cut.cut_proposals, 0);
+  // The same budget again (the command re-run as it was): nothing new is run or counted.
+  const AbcState again = abc_smc(1, one, 1, s, cut);
+  EXPECT_EQ(again.simulations, 70);
+  EXPECT_EQ(again.cut_proposals, cut.cut_proposals);
+  // A larger budget: the unbroken run's sample and count.
+  s.max_simulations = 1000000;
+  const AbcState resumed = abc_smc(1, one, 1, s, again);
+  ASSERT_EQ(resumed.generations.size(), whole.generations.size());
+  EXPECT_EQ(resumed.generations.back().z, whole.generations.back().z);
+  EXPECT_EQ(resumed.simulations, whole.simulations);
+  EXPECT_EQ(resumed.cut_proposals, 0);
+}
+
 TEST(AbcSmc, WeightedQuantile) {
   const std::vector<double> v{3, 1, 2, 4};
   const std::vector<double> w{1, 1, 1, 1};
