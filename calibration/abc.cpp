@@ -243,9 +243,8 @@ AbcState abc_smc(std::size_t dim, const AbcBatch& evaluate, std::size_t batch, c
     throw std::invalid_argument("abc: need dim >= 1, particles >= 2, batch >= 1");
   state.stop.clear();
   // The first generation of this sitting may be one a budget cut short: its first `replayed`
-  // proposals were counted then, so only those beyond them count now.
-  const long replayed = state.cut_proposals;
-  const int first_t = static_cast<int>(state.generations.size());
+  // proposals were counted then, so only those beyond them count now (0 once it is complete).
+  long replayed = state.cut_proposals;
   state.cut_proposals = 0;
   const std::size_t n = static_cast<std::size_t>(s.particles); // overrun at most batch - 1
   long counted = 0; // proposals of the complete generations, against the budget
@@ -282,9 +281,8 @@ AbcState abc_smc(std::size_t dim, const AbcBatch& evaluate, std::size_t batch, c
         zs[k] = abc_propose(dim, s, t, next + static_cast<std::int64_t>(k), prev, chol);
       std::vector<double> dist(m);
       evaluate(t, next, zs, dist);
-      const long again =
-          t == first_t ? std::clamp<long>(replayed - next, 0, static_cast<long>(m)) : 0;
-      state.simulations += static_cast<long>(m) - again;
+      state.simulations +=
+          static_cast<long>(m) - std::clamp<long>(replayed - next, 0, static_cast<long>(m));
       // Accept in proposal order: the sample does not depend on the batch or the jobs.
       for (std::size_t k = 0; k < m && g.weights.size() < n; ++k) {
         const double d = std::isnan(dist[k]) ? std::numeric_limits<double>::infinity() : dist[k];
@@ -299,12 +297,13 @@ AbcState abc_smc(std::size_t dim, const AbcBatch& evaluate, std::size_t batch, c
       if (progress) progress(t, static_cast<int>(g.weights.size()), static_cast<long>(next));
     }
     if (budget) {
-      state.cut_proposals = t == first_t ? std::max<long>(next, replayed) : next;
+      state.cut_proposals = std::max<long>(next, replayed);
       state.stop =
           "the simulation budget (max_simulations) ran out in generation " + std::to_string(t);
       break;
     }
     counted += g.proposals;
+    replayed = 0;
     g.kernel = s.kernel;
     g.acceptance = static_cast<double>(n) / static_cast<double>(g.proposals);
     if (prev) {

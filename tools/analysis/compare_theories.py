@@ -27,8 +27,8 @@ Ghosh 1998): the mean over the draws of the out-of-sample objective, lower is be
 standard error; P(best) is the share of bootstrap resamples of the draws in which the model
 has the lowest mean loss (draws resampled jointly: draw k of every model has the same
 run seed); the paired difference to the best is the mean over the draws of the model's loss
-minus the best model's loss, with its standard error. Writes DIR/<model>/ (the calibration: posterior.h5, fit_report.md),
-DIR/<model>-sweep/ (the draws), DIR/comparison.csv and comparison.md (and --markdown FILE).
+minus the best model's loss, with its standard error. Writes DIR/<model>/ (the calibration:
+posterior.h5, fit_report.md), DIR/<model>-sweep/ (the draws), DIR/comparison.csv and comparison.md (and --markdown FILE).
 Everything resumes: run the command again after an interruption.
 """
 
